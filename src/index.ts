@@ -1,8 +1,21 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "./env";
+import { renderError, routeNotFound } from "./errors";
+import { cors } from "./http/cors";
+import { admin } from "./routes/v3/admin";
+import { account } from "./routes/v3/account";
+import { bins } from "./routes/v3/bins";
 
 const app = new Hono<HonoEnv>({ strict: false });
-app.get("/v3/ping", (c) => c.text("pong"));
+
+app.use(cors);
+
+app.route("/v3/admin", admin);
+app.route("/v3/account", account);
+app.route("/v3/b", bins);
+
+app.notFound((c) => renderError(c, routeNotFound()));
+app.onError((err, c) => renderError(c, err));
 
 export default app;
 export { BinWriter } from "./bins/bin-writer";

@@ -1,8 +1,220 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { etagOf, type StoredRecord } from "./records";
+import { ifMatchPasses } from "./conditional";
+import { deleteAllBodies, deleteBodies, newBodyKey, putBody } from "../storage/bodies";
+import {
+  advanceHeadStatement,
+  deleteBinStatements,
+  deleteVersionsStatement,
+  insertBinStatements,
+  listRecordKeys,
+  loadWriterHead,
+  upsertRecordStatement,
+  type NewBinRow,
+  type RecordRef,
+  type WriterHead,
+} from "../storage/bins";
 
+export const MAX_VERSIONS = 1000;
+
+/** Failures are returned, not thrown: error classes do not survive the RPC boundary. */
+export type Outcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "precondition_failed"; etag: string };
+
+export interface WriteRequest {
+  binId: string;
+  record: StoredRecord;
+  versioned: boolean;
+  ifMatch?: string;
+}
+
+export interface WriteResult {
+  version: number;
+  /** True when the write appended a version (the response then carries `metadata.version`). */
+  appended: boolean;
+  capReached: boolean;
+  etag: string;
+}
+
+const newToken = (): string => crypto.randomUUID();
+
+/**
+ * One instance per bin (named by the bin id) and the only writer of that bin's rows and bodies.
+ *
+ * A Durable Object's input gate does not hold while it awaits D1 or R2, so without the explicit
+ * queue below concurrent writes would interleave their read-modify-write and reuse version numbers.
+ * Every write runs alone, in arrival order.
+ *
+ * Write order, for every mutation: put the new body under a fresh R2 key, then commit the D1 batch
+ * that points the head at it, then delete bodies nobody points to any more. A crash before the
+ * commit leaves an unreachable body and the old state intact; a crash after it leaves garbage only.
+ */
 export class BinWriter extends DurableObject<Env> {
-  async ping(): Promise<string> {
-    return "pong";
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The committed head as this writer last saw it; undefined = read it from D1 before use. */
+  private head: WriterHead | undefined;
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async currentHead(binId: string): Promise<WriterHead | null> {
+    this.head ??= (await loadWriterHead(this.env.DB, binId)) ?? undefined;
+    return this.head ?? null;
+  }
+
+  /**
+   * Commits a batch whose first statement advances the head token. Returns false when the head had
+   * moved on (a stale writer): nothing was applied and the new bodies are removed. When D1 throws we
+   * cannot know whether the batch landed, so the new body is kept (at worst an orphan) and the head
+   * is re-read before the next write.
+   */
+  private async commit(statements: D1PreparedStatement[], newBodies: string[]): Promise<boolean> {
+    let changed: number;
+    try {
+      const [headUpdate] = await this.env.DB.batch(statements);
+      changed = headUpdate?.meta.changes ?? 0;
+    } catch (err) {
+      this.head = undefined;
+      throw err;
+    }
+    if (changed === 1) return true;
+    this.head = undefined;
+    this.discard(newBodies);
+    return false;
+  }
+
+  /** Garbage collection off the write's critical path. */
+  private discard(keys: string[]): void {
+    if (keys.length === 0) return;
+    this.ctx.waitUntil(
+      deleteBodies(this.env.BODIES, keys).catch((err) => console.error("failed to delete superseded bodies", err)),
+    );
+  }
+
+  async create(bin: NewBinRow, record: StoredRecord): Promise<{ etag: string } | { idTaken: true }> {
+    return this.exclusive(async () => {
+      const base: RecordRef = {
+        version: 0,
+        bodyKey: newBodyKey(bin.id),
+        hash: record.hash,
+        size: record.size,
+        updatedAt: bin.createdAt,
+      };
+      await putBody(this.env.BODIES, base.bodyKey, record.text);
+      const token = newToken();
+      try {
+        await this.env.DB.batch(insertBinStatements(this.env.DB, bin, base, token));
+      } catch (err) {
+        if (String(err).includes("UNIQUE constraint failed")) {
+          this.discard([base.bodyKey]);
+          return { idTaken: true as const };
+        }
+        throw err;
+      }
+      this.head = { versionCount: 0, writeToken: token, latest: base };
+      return { etag: etagOf(0, base.hash) };
+    });
+  }
+
+  async write(req: WriteRequest): Promise<Outcome<WriteResult>> {
+    return this.exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const head = await this.currentHead(req.binId);
+        if (!head) return { ok: false, reason: "not_found" };
+        const current = etagOf(head.latest.version, head.latest.hash);
+        if (!ifMatchPasses(req.ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
+
+        const n = head.versionCount;
+        const appended = req.versioned && n < MAX_VERSIONS;
+        const rec: RecordRef = {
+          version: appended ? n + 1 : n,
+          bodyKey: newBodyKey(req.binId),
+          hash: req.record.hash,
+          size: req.record.size,
+          updatedAt: new Date().toISOString(),
+        };
+        await putBody(this.env.BODIES, rec.bodyKey, req.record.text);
+        const token = newToken();
+        const db = this.env.DB;
+        const committed = await this.commit(
+          [
+            advanceHeadStatement(db, req.binId, rec.version, head.writeToken, token),
+            upsertRecordStatement(db, req.binId, rec, token),
+          ],
+          [rec.bodyKey],
+        );
+        if (!committed) {
+          if (attempt < 3) continue;
+          throw new Error(`bin ${req.binId}: head kept moving under the writer`);
+        }
+        this.head = { versionCount: rec.version, writeToken: token, latest: rec };
+        if (!appended) this.discard([head.latest.bodyKey]);
+        return {
+          ok: true,
+          value: { version: rec.version, appended, capReached: req.versioned && !appended, etag: etagOf(rec.version, rec.hash) },
+        };
+      }
+    });
+  }
+
+  async remove(binId: string, ifMatch?: string): Promise<Outcome<{ versionsDeleted: number }>> {
+    return this.exclusive(async () => {
+      const head = await this.currentHead(binId);
+      if (!head) return { ok: false, reason: "not_found" };
+      const current = etagOf(head.latest.version, head.latest.hash);
+      if (!ifMatchPasses(ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
+      this.head = undefined;
+      await this.env.DB.batch(deleteBinStatements(this.env.DB, binId));
+      // Sweeping the whole prefix also collects orphans left by failed writes.
+      await deleteAllBodies(this.env.BODIES, binId).catch((err) => console.error("failed to sweep bodies", err));
+      return { ok: true, value: { versionsDeleted: head.versionCount } };
+    });
+  }
+
+  /** Deletes versions 1..N; with `preserveLatest` the latest first becomes the base. */
+  async deleteVersions(binId: string, preserveLatest: boolean): Promise<Outcome<{ versionsDeleted: number }>> {
+    return this.exclusive(async () => {
+      for (let attempt = 1; ; attempt++) {
+        const head = await this.currentHead(binId);
+        if (!head) return { ok: false, reason: "not_found" };
+        if (head.versionCount === 0) return { ok: true, value: { versionsDeleted: 0 } };
+        const stored = await listRecordKeys(this.env.DB, binId);
+        const db = this.env.DB;
+        const token = newToken();
+        const statements = [advanceHeadStatement(db, binId, 0, head.writeToken, token)];
+        if (preserveLatest) statements.push(upsertRecordStatement(db, binId, { ...head.latest, version: 0 }, token));
+        statements.push(deleteVersionsStatement(db, binId, token));
+        if (!(await this.commit(statements, []))) {
+          if (attempt < 3) continue;
+          throw new Error(`bin ${binId}: head kept moving under the writer`);
+        }
+        const garbage = stored
+          .filter((r) => (preserveLatest ? r.body_key !== head.latest.bodyKey : r.version >= 1))
+          .map((r) => r.body_key);
+        this.head = preserveLatest
+          ? { versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
+          : undefined;
+        this.discard(garbage);
+        return { ok: true, value: { versionsDeleted: head.versionCount } };
+      }
+    });
+  }
+
+  /** Metadata changes go through here too, so they are ordered with the bin's other writes. */
+  async setMeta(binId: string, change: { name: string } | { private: boolean }): Promise<Outcome<null>> {
+    return this.exclusive(async () => {
+      const statement =
+        "name" in change
+          ? this.env.DB.prepare("UPDATE bins SET name = ? WHERE id = ?").bind(change.name, binId)
+          : this.env.DB.prepare("UPDATE bins SET private = ? WHERE id = ?").bind(change.private ? 1 : 0, binId);
+      const result = await statement.run();
+      return result.meta.changes === 1 ? { ok: true, value: null } : { ok: false, reason: "not_found" };
+    });
   }
 }

@@ -1,0 +1,75 @@
+import type { Env } from "../env";
+
+export type Plan = "free" | "pro";
+
+export interface Limits {
+  maxRecordBytes: number;
+  maxCollections: number;
+  maxAccessKeys: number;
+  /** null = unlimited. */
+  requestQuota: number | null;
+}
+
+/** The override columns of an account row; NULL means "use the plan default". */
+export interface LimitOverrides {
+  plan: Plan;
+  max_record_bytes: number | null;
+  max_collections: number | null;
+  max_access_keys: number | null;
+  /** -1 stores an explicit "unlimited" that beats a plan quota. */
+  request_quota: number | null;
+}
+
+const DEFAULTS = {
+  free: { maxRecordBytes: 102_400, maxCollections: 10, maxAccessKeys: 4 },
+  pro: { maxRecordBytes: 1_048_576, maxCollections: 100, maxAccessKeys: 4 },
+} as const;
+
+function setting(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== "" && Number.isInteger(n) && n >= 0 ? n : fallback;
+}
+
+function optionalSetting(value: string | undefined): number | null {
+  const n = Number(value);
+  return value !== undefined && value.trim() !== "" && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function planDefaults(env: Env, plan: Plan): Limits {
+  const d = DEFAULTS[plan];
+  return plan === "pro"
+    ? {
+        maxRecordBytes: setting(env.PRO_MAX_RECORD_BYTES, d.maxRecordBytes),
+        maxCollections: setting(env.PRO_MAX_COLLECTIONS, d.maxCollections),
+        maxAccessKeys: setting(env.PRO_MAX_ACCESS_KEYS, d.maxAccessKeys),
+        requestQuota: optionalSetting(env.PRO_REQUEST_QUOTA),
+      }
+    : {
+        maxRecordBytes: setting(env.FREE_MAX_RECORD_BYTES, d.maxRecordBytes),
+        maxCollections: setting(env.FREE_MAX_COLLECTIONS, d.maxCollections),
+        maxAccessKeys: setting(env.FREE_MAX_ACCESS_KEYS, d.maxAccessKeys),
+        requestQuota: optionalSetting(env.FREE_REQUEST_QUOTA),
+      };
+}
+
+/** Per-account overrides beat plan defaults (§1.8). */
+export function effectiveLimits(env: Env, row: LimitOverrides): Limits {
+  const d = planDefaults(env, row.plan);
+  return {
+    maxRecordBytes: row.max_record_bytes ?? d.maxRecordBytes,
+    maxCollections: row.max_collections ?? d.maxCollections,
+    maxAccessKeys: row.max_access_keys ?? d.maxAccessKeys,
+    requestQuota: row.request_quota === null ? d.requestQuota : row.request_quota < 0 ? null : row.request_quota,
+  };
+}
+
+/** `<n>mb` when the limit is whole mebibytes, else whole kibibytes rounded down (§3.0). */
+export function formatBytes(bytes: number): string {
+  return bytes % 1_048_576 === 0 ? `${bytes / 1_048_576}mb` : `${Math.floor(bytes / 1024)}kb`;
+}
+
+export function recordTooLargeMessage(plan: Plan, operation: "create" | "update", limitBytes: number): string {
+  return plan === "free"
+    ? `Free users cannot ${operation} a record over ${formatBytes(limitBytes)}`
+    : `Record size cannot be over ${formatBytes(limitBytes)}`;
+}

@@ -1,0 +1,125 @@
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { generateKey, sha256Hex } from "../auth/keys";
+import { newId } from "../http/ids";
+import { isPlainObject } from "../http/body";
+import { accountUsage, findAccount, type AccountRow } from "./store";
+import { effectiveLimits, type Plan } from "./limits";
+
+const isPlan = (v: unknown): v is Plan => v === "free" || v === "pro";
+
+function validName(v: unknown): v is string {
+  if (typeof v !== "string") return false;
+  const length = [...v.trim()].length;
+  return length >= 1 && length <= 64;
+}
+
+export interface NewAccountInput {
+  name?: unknown;
+  plan?: unknown;
+}
+
+export async function createAccount(env: Env, input: NewAccountInput) {
+  if (input.name !== undefined && !validName(input.name)) {
+    throw new AppError(400, "name must be a string of 1 to 64 characters");
+  }
+  if (input.plan !== undefined && !isPlan(input.plan)) throw new AppError(400, "plan must be free or pro");
+  const plan: Plan = input.plan ?? "free";
+  const masterKey = generateKey();
+  const account = {
+    id: newId(),
+    name: typeof input.name === "string" ? input.name.trim() : null,
+    createdAt: new Date().toISOString(),
+  };
+  await env.DB.prepare(
+    "INSERT INTO accounts (id, name, plan, master_key_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+  )
+    .bind(account.id, account.name, plan, await sha256Hex(masterKey), account.createdAt)
+    .run();
+  return { accountId: account.id, masterKey, plan, createdAt: account.createdAt };
+}
+
+export async function describeAccount(env: Env, row: AccountRow) {
+  const usage = await accountUsage(env.DB, row.id);
+  return {
+    accountId: row.id,
+    ...(row.name !== null ? { name: row.name } : {}),
+    plan: row.plan,
+    limits: effectiveLimits(env, row),
+    usage: { requestsUsed: row.requests_used, bins: usage.bins, storageBytes: usage.storageBytes },
+    createdAt: row.created_at,
+  };
+}
+
+export async function getAccount(env: Env, id: string): Promise<AccountRow> {
+  const row = await findAccount(env.DB, id);
+  if (!row) throw new AppError(404, "Account not found");
+  return row;
+}
+
+const LIMIT_COLUMNS = {
+  maxRecordBytes: "max_record_bytes",
+  maxCollections: "max_collections",
+  maxAccessKeys: "max_access_keys",
+  requestQuota: "request_quota",
+} as const;
+
+const invalid = (key: string) => new AppError(400, `Invalid value for ${key}`);
+const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+
+/** Validates the whole patch before writing anything, then applies it in one statement. The caller has checked that the account exists. */
+export async function patchAccount(env: Env, id: string, patch: Record<string, unknown>): Promise<AccountRow> {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const set = (column: string, value: unknown) => {
+    sets.push(`${column} = ?`);
+    values.push(value);
+  };
+  for (const [key, value] of Object.entries(patch)) {
+    switch (key) {
+      case "name":
+        if (value === null) set("name", null);
+        else if (validName(value)) set("name", value.trim());
+        else throw invalid(key);
+        break;
+      case "plan":
+        if (!isPlan(value)) throw invalid(key);
+        set("plan", value);
+        break;
+      case "resetRequests":
+        if (typeof value !== "boolean") throw invalid(key);
+        if (value) set("requests_used", 0);
+        break;
+      case "limits":
+        if (!isPlainObject(value)) throw invalid(key);
+        for (const [limit, v] of Object.entries(value)) {
+          if (!(limit in LIMIT_COLUMNS)) throw new AppError(400, `Unknown field: ${limit}`);
+          const column = LIMIT_COLUMNS[limit as keyof typeof LIMIT_COLUMNS];
+          if (v === null) set(column, null);
+          else if (limit === "requestQuota" && v === "unlimited") set(column, -1);
+          else if (limit === "requestQuota" && Number.isSafeInteger(v) && (v as number) >= 0) set(column, v);
+          else if (limit !== "requestQuota" && isPositiveInt(v)) set(column, v);
+          else throw invalid(limit);
+        }
+        break;
+      default:
+        throw new AppError(400, `Unknown field: ${key}`);
+    }
+  }
+  if (sets.length > 0) {
+    await env.DB.prepare(`UPDATE accounts SET ${sets.join(", ")} WHERE id = ?`)
+      .bind(...values, id)
+      .run();
+  }
+  return getAccount(env, id);
+}
+
+/** The old key stops working the moment the new hash is committed. */
+export async function rotateMasterKey(env: Env, account: AccountRow) {
+  const masterKey = generateKey();
+  const rotatedAt = new Date().toISOString();
+  await env.DB.prepare("UPDATE accounts SET master_key_hash = ? WHERE id = ?")
+    .bind(await sha256Hex(masterKey), account.id)
+    .run();
+  return { accountId: account.id, masterKey, rotatedAt };
+}

@@ -1,0 +1,37 @@
+import type { Context } from "hono";
+import type { HonoEnv } from "../env";
+import { AppError } from "../errors";
+import { header } from "../http/headers";
+import { findAccountByMasterHash, type AccountRow } from "../accounts/store";
+import { sha256Hex, secretsEqual } from "./keys";
+
+export const NEED_MASTER_KEY = "You need to pass X-Master-Key in the header";
+
+/**
+ * Account routes are master-key only (§2.2): an access key is ignored there.
+ * `missing` lets a route use its own "you need to pass" wording.
+ */
+export async function requireMasterAccount(c: Context<HonoEnv>, missing = NEED_MASTER_KEY): Promise<AccountRow> {
+  const key = header(c, "X-Master-Key");
+  if (!key) throw new AppError(401, missing);
+  const account = await findAccountByMasterHash(c.env.DB, await sha256Hex(key));
+  if (!account) throw new AppError(401, "Invalid X-Master-Key provided");
+  return account;
+}
+
+/** v2: `secret-key` is the master key. */
+export async function requireSecretKeyAccount(c: Context<HonoEnv>, missing: string): Promise<AccountRow> {
+  const key = header(c, "secret-key");
+  if (!key) throw new AppError(401, missing);
+  const account = await findAccountByMasterHash(c.env.DB, await sha256Hex(key));
+  if (!account) throw new AppError(401, "Invalid secret key provided.");
+  return account;
+}
+
+/** The admin API exists only when the operator set ADMIN_KEY; otherwise it is not a route at all. */
+export async function requireAdmin(c: Context<HonoEnv>): Promise<void> {
+  const expected = c.env.ADMIN_KEY;
+  if (!expected) throw new AppError(404, "Route not found");
+  const given = c.req.header("X-Admin-Key") ?? "";
+  if (!(await secretsEqual(given, expected))) throw new AppError(401, "Invalid X-Admin-Key provided");
+}

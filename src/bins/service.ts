@@ -1,0 +1,109 @@
+import type { Env } from "../env";
+import { AppError, type ErrorPayload } from "../errors";
+import { isOwnerMaster } from "../auth/bin-access";
+import type { KeyFacts } from "../auth/credentials";
+import { effectiveLimits, planDefaults, recordTooLargeMessage, type LimitOverrides } from "../accounts/limits";
+import { compileSchema, type SchemaCheck } from "../schemas/validator";
+import { newId } from "../http/ids";
+import { getBody } from "../storage/bodies";
+import { loadBinView, type BinView, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bins";
+import type { Credentials } from "../auth/credentials";
+import type { Outcome, WriteRequest, WriteResult } from "./bin-writer";
+import type { StoredRecord } from "./records";
+
+export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
+
+/**
+ * Versioning table of §3.0. Private bins follow the header (`privateDefault` when absent: false on
+ * v3, true on v2); public bins are always versioned unless the owner's master key says `false`.
+ */
+export function decideVersioning(
+  bin: Pick<BinView, "private" | "ownerId">,
+  keys: KeyFacts,
+  requested: boolean | undefined,
+  privateDefault = false,
+): boolean {
+  if (bin.private) return requested ?? privateDefault;
+  return !(requested === false && isOwnerMaster(bin, keys));
+}
+
+/** Size limit of the owner's plan; anonymous bins get the free plan's. */
+export function enforceRecordSize(
+  env: Env,
+  owner: LimitOverrides | null,
+  record: StoredRecord,
+  operation: "create" | "update",
+): void {
+  const plan = owner?.plan ?? "free";
+  const limit = owner ? effectiveLimits(env, owner).maxRecordBytes : planDefaults(env, "free").maxRecordBytes;
+  if (record.size > limit) throw new AppError(403, recordTooLargeMessage(plan, operation, limit));
+}
+
+// Schemas are compiled once per isolate per distinct text; writes to a collection reuse them.
+const compiled = new Map<string, SchemaCheck>();
+
+function schemaCheck(schema: SchemaRef): SchemaCheck {
+  let check = compiled.get(schema.text);
+  if (!check) {
+    check = compileSchema(JSON.parse(schema.text));
+    if (compiled.size >= 256) compiled.delete(compiled.keys().next().value!);
+    compiled.set(schema.text, check);
+  }
+  return check;
+}
+
+/** §5.4. v3 answers 400 with the schema's id and name; v2 401 and v1 422 with the message only. */
+export function enforceSchema(schema: SchemaRef | null, value: unknown, status: 400 | 401 | 422 = 400): void {
+  if (!schema) return;
+  const message = schemaCheck(schema).validate(value);
+  if (message === null) return;
+  const extra = status === 400 ? { schemaDocID: schema.id, schemaDocName: schema.name } : undefined;
+  throw new AppError(status, `Schema Doc Validation Mismatch:  ${message}`, extra);
+}
+
+export interface NewBin {
+  ownerId: string | null;
+  private: boolean;
+  name: string | null;
+  collectionId: string | null;
+}
+
+/** Creates the bin through its own writer; a (96-bit, so theoretical) id collision retries with a new id. */
+export async function createBin(env: Env, bin: NewBin, record: StoredRecord) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const row: NewBinRow = { ...bin, id: newId(), createdAt: new Date().toISOString() };
+    const result = await writerFor(env, row.id).create(row, record);
+    if ("etag" in result) return { ...row, etag: result.etag };
+  }
+  throw new Error("could not allocate a bin id");
+}
+
+/**
+ * The body of `view.record`. If it vanished between the D1 read and the R2 get (overwritten in
+ * place or deleted by a concurrent writer), the view is read again once. Null = gone.
+ */
+export async function readRecordText(
+  env: Env,
+  view: BinView,
+  creds: Credentials,
+  version: number | null,
+): Promise<{ view: BinView; record: RecordRef; text: string } | null> {
+  let current: BinView | null = view;
+  for (let attempt = 0; attempt < 2 && current?.record; attempt++) {
+    const text = await getBody(env.BODIES, current.record.bodyKey);
+    if (text !== null) return { view: current, record: current.record, text };
+    current = await loadBinView(env.DB, view.id, creds, version);
+  }
+  return null;
+}
+
+/** Maps a writer's refusal onto the caller's API wording. */
+export function unwrap<T>(outcome: Outcome<T>, notFound: ErrorPayload): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.reason === "not_found") throw new AppError(notFound.status, notFound.message);
+  throw new AppError(412, "Precondition failed: bin has changed", undefined, { ETag: outcome.etag });
+}
+
+export async function writeRecord(env: Env, request: WriteRequest, notFound: ErrorPayload): Promise<WriteResult> {
+  return unwrap(await writerFor(env, request.binId).write(request), notFound);
+}

@@ -1,0 +1,60 @@
+import type { Context } from "hono";
+import { AppError } from "../errors";
+import type { Env } from "../env";
+
+const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
+
+/**
+ * Reads the body as UTF-8 text under the hard cap (§1.2): judged by Content-Length before reading,
+ * else by counting bytes as they stream in, so an oversized body is never buffered whole.
+ */
+export async function readBodyText(c: Context<{ Bindings: Env }>): Promise<string> {
+  const max = Number(c.env.MAX_REQUEST_BYTES ?? DEFAULT_MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
+  const tooLarge = () => new AppError(413, "Request body too large");
+  const declared = Number(c.req.header("Content-Length"));
+  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  const stream = c.req.raw.body;
+  if (!stream) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Media type `application/json`, any case, parameters allowed. */
+export function isJsonContentType(c: Context, mediaType = "application/json"): boolean {
+  const value = c.req.header("Content-Type");
+  if (!value) return false;
+  return value.split(";")[0]!.trim().toLowerCase() === mediaType;
+}
+
+export type ParsedJson = { ok: true; value: unknown } | { ok: false };
+
+export function parseJson(text: string): ParsedJson {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export const isBlank = (text: string): boolean => text.trim() === "";
+
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);

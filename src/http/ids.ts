@@ -1,0 +1,21 @@
+import { AppError } from "../errors";
+
+const ID_PATTERN = /^[0-9a-f]{24}$/;
+
+/** 24 lowercase hex characters: 96 bits from the platform's CSPRNG. */
+export function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Ids are accepted in any case and looked up lowercased (§1.4). */
+export function normalizeId(raw: string | undefined): string | null {
+  const id = raw?.trim().toLowerCase();
+  return id !== undefined && ID_PATTERN.test(id) ? id : null;
+}
+
+export function parseId(raw: string | undefined, message: string, status: 400 | 422 = 400): string {
+  const id = normalizeId(raw);
+  if (id === null) throw new AppError(status, message);
+  return id;
+}

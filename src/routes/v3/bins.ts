@@ -1,0 +1,290 @@
+import { Hono, type Context } from "hono";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
+import { NEED_MASTER_KEY } from "../../auth/account-auth";
+import { readV3Credentials, type Credentials } from "../../auth/credentials";
+import { readBodyText } from "../../http/body";
+import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/headers";
+import { normalizeId, parseId } from "../../http/ids";
+import { jsonResponse, rawJsonResponse } from "../../http/json";
+import { compileJsonPath, JsonPathError } from "../../bins/json-path";
+import { resolveDotPath } from "../../bins/dot-path";
+import { ifNoneMatchHits, ifMatchPasses } from "../../bins/conditional";
+import { etagOf, parseRecordBody, toStoredRecord, V3_RECORD_RULES } from "../../bins/records";
+import {
+  createBin,
+  decideVersioning,
+  enforceRecordSize,
+  enforceSchema,
+  readRecordText,
+  unwrap,
+  writeRecord,
+  writerFor,
+} from "../../bins/service";
+import { loadBinView, loadCreateContext, type BinView } from "../../storage/bins";
+
+export const bins = new Hono<HonoEnv>();
+
+type C = Context<HonoEnv>;
+
+const BIN_NOT_FOUND = "Bin not found or it doesn't belong to your account";
+const binId = (c: C) => parseId(c.req.param("id"), "Invalid Bin Id provided");
+
+async function findBin(c: C, id: string, creds: Credentials, message = BIN_NOT_FOUND, version: number | null = null) {
+  const view = await loadBinView(c.env.DB, id, creds, version);
+  if (!view) throw new AppError(404, message);
+  return view;
+}
+
+function binName(c: C): string | null {
+  const name = nameHeader(c, "X-Bin-Name");
+  if (name.kind === "absent") return null;
+  if (name.kind === "blank" || name.length > 128) {
+    throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
+  }
+  return name.value;
+}
+
+/** If-Match is checked here in request order (§1.6 step 7) and again by the writer, atomically. */
+function checkIfMatch(c: C, view: BinView): string | undefined {
+  const ifMatch = header(c, "If-Match");
+  if (view.record && !ifMatchPasses(ifMatch, etagOf(view.record.version, view.record.hash))) {
+    throw new AppError(412, "Precondition failed: bin has changed", undefined, {
+      ETag: etagOf(view.record.version, view.record.hash),
+    });
+  }
+  return ifMatch;
+}
+
+// ---- §3.1 Create ----
+bins.post("/", async (c) => {
+  const text = await readBodyText(c);
+  const isPrivate = booleanHeader(c, "X-Bin-Private", "X-Bin-Private must be true or false") ?? true;
+  const name = binName(c);
+  const rawCollection = header(c, "X-Collection-Id");
+  const collectionId = rawCollection === undefined ? null : normalizeId(rawCollection);
+  if (rawCollection !== undefined && collectionId === null) throw new AppError(400, "Invalid Collection Id provided");
+
+  const creds = await readV3Credentials(c);
+  const context = await loadCreateContext(c.env.DB, creds, collectionId);
+  const ownerId = authorizeCreate(creds, context.keys);
+  const collection = context.collection;
+  if (collectionId !== null && collection?.accountId !== ownerId) {
+    throw new AppError(400, "Invalid Collection Id provided");
+  }
+
+  const value = parseRecordBody(c, text, V3_RECORD_RULES);
+  const record = await toStoredRecord(value);
+  enforceRecordSize(c.env, context.limitsOf(ownerId), record, "create");
+  enforceSchema(collection?.schema ?? null, value);
+
+  const bin = await createBin(c.env, { ownerId, private: isPrivate, name, collectionId }, record);
+  const metadata = {
+    id: bin.id,
+    createdAt: bin.createdAt,
+    private: bin.private,
+    ...(bin.name !== null ? { name: bin.name } : {}),
+    ...(bin.collectionId !== null ? { collectionId: bin.collectionId } : {}),
+  };
+  return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
+    "X-Bin-Version": "0",
+    ETag: bin.etag,
+  });
+});
+
+// ---- §3.5 Version count, §3.6 delete versions, §10.3 version list (literal routes first) ----
+bins.get("/:id/versions/count", async (c) => {
+  const id = binId(c);
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds);
+  if (view.private) {
+    authorizeOwnerMaster(
+      view,
+      creds,
+      view.keys,
+      "You need to pass X-Master-Key in the header to get version count for the private bin",
+      "X-Master-Key is invalid or the bin doesn't belong to your account",
+    );
+  }
+  const metadata = { id, versionCount: view.versionCount, private: view.private };
+  return jsonResponse({ metadata, metaData: metadata });
+});
+
+bins.delete("/:id/versions", async (c) => {
+  const id = binId(c);
+  const preserve = booleanHeader(c, "X-Preserve-Latest", "X-Preserve-Latest must be true or false") ?? false;
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds);
+  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve), {
+    status: 404,
+    message: BIN_NOT_FOUND,
+  });
+  if (versionsDeleted === 0) return jsonResponse({ message: "No versions found" });
+  const metadata = { id, versionsDeleted };
+  return jsonResponse({
+    metadata,
+    metaData: metadata,
+    message: preserve
+      ? "Versions for the Bin are deleted successfully and latest version preserved on the base record."
+      : "Versions for the Bin are deleted successfully",
+  });
+});
+
+// ---- §3.7 Rename, §3.8 privacy ----
+bins.put("/:id/meta/name", async (c) => {
+  const id = binId(c);
+  const name = nameHeader(c, "X-Bin-Name");
+  if (name.kind === "absent") throw new AppError(400, "You need to pass X-Bin-Name header to Update the Bin Name");
+  if (name.kind === "blank" || name.length > 128) {
+    throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
+  }
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds);
+  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  unwrap(await writerFor(c.env, id).setMeta(id, { name: name.value }), { status: 404, message: BIN_NOT_FOUND });
+  return jsonResponse({ record: id, metadata: { name: name.value } });
+});
+
+bins.put("/:id/meta/privacy", async (c) => {
+  const id = binId(c);
+  const isPrivate = booleanHeader(c, "X-Bin-Private", "X-Bin-Private must be true or false");
+  if (isPrivate === undefined) {
+    throw new AppError(400, "You need to provide X-Bin-Private header to change the Bin privacy");
+  }
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds);
+  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }), { status: 404, message: BIN_NOT_FOUND });
+  return jsonResponse({ record: id, metadata: { private: isPrivate } });
+});
+
+// ---- §3.2 Read ----
+type Selector = { kind: "json-path"; run: (doc: unknown) => unknown[] } | { kind: "dot-path"; path: string } | null;
+
+function selector(c: C): Selector {
+  const jsonPath = c.req.header("X-JSON-Path");
+  if (jsonPath !== undefined && jsonPath.trim() !== "") {
+    try {
+      return { kind: "json-path", run: compileJsonPath(jsonPath) };
+    } catch (err) {
+      if (err instanceof JsonPathError) throw new AppError(400, "Invalid X-JSON-Path expression passed");
+      throw err;
+    }
+  }
+  const dotPath = c.req.header("X-Dot-Path");
+  if (dotPath !== undefined) {
+    const path = dotPath.trim();
+    if (path === "" || path.length > 1000) throw new AppError(400, "Invalid X-Dot-Path expression passed");
+    return { kind: "dot-path", path };
+  }
+  return null;
+}
+
+/** The selected part of a record, as compact JSON text. */
+function select(text: string, sel: Selector): string {
+  if (!sel) return text;
+  const doc: unknown = JSON.parse(text);
+  if (sel.kind === "dot-path") {
+    const value = resolveDotPath(doc, sel.path);
+    if (value === undefined) throw new AppError(404, "Path not found in the record");
+    return JSON.stringify(value);
+  }
+  try {
+    return JSON.stringify(sel.run(doc));
+  } catch (err) {
+    // The evaluator bounds its own work; a runaway expression is an invalid one.
+    if (err instanceof JsonPathError) throw new AppError(400, "Invalid X-JSON-Path expression passed");
+    throw err;
+  }
+}
+
+function parseVersionSegment(segment: string | undefined): number | null {
+  if (segment === undefined || segment === "latest") return null;
+  if (!/^\d{1,9}$/.test(segment)) throw new AppError(400, "Bin version is invalid");
+  return Number(segment);
+}
+
+async function readBin(c: C, segment: string | undefined) {
+  const id = binId(c);
+  const version = parseVersionSegment(segment);
+  const sel = selector(c);
+  const withMeta = metadataWanted(c);
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds, BIN_NOT_FOUND, version);
+  authorizeBin("read", view, creds, view.keys);
+  if (!view.record) throw new AppError(404, "Bin version not found");
+
+  const baseHeaders = (record: { version: number; hash: string }) => ({
+    "X-Bin-Version": String(record.version),
+    ETag: etagOf(record.version, record.hash),
+  });
+  if (ifNoneMatchHits(header(c, "If-None-Match"), etagOf(view.record.version, view.record.hash))) {
+    return new Response(null, { status: 304, headers: baseHeaders(view.record) });
+  }
+  const found = await readRecordText(c.env, view, creds, version);
+  if (!found) throw new AppError(404, version === null ? BIN_NOT_FOUND : "Bin version not found");
+
+  const body = select(found.text, sel);
+  const bin = found.view;
+  const headers = {
+    ...baseHeaders(found.record),
+    Vary: "X-Bin-Meta, X-JSON-Path",
+    "Cache-Control": bin.private ? "private, no-cache" : "no-cache",
+  };
+  if (!withMeta) return rawJsonResponse(body, 200, headers);
+  const metadata = {
+    id: bin.id,
+    private: bin.private,
+    createdAt: bin.createdAt,
+    ...(bin.name !== null ? { name: bin.name } : {}),
+    ...(bin.collectionId !== null ? { collectionId: bin.collectionId } : {}),
+  };
+  return rawJsonResponse(`{"record":${body},"metadata":${JSON.stringify(metadata)}}`, 200, headers);
+}
+
+bins.get("/:id", (c) => readBin(c, undefined));
+bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
+
+// ---- §3.3 Update ----
+bins.put("/:id", async (c) => {
+  const id = binId(c);
+  const text = await readBodyText(c);
+  const requested = booleanHeader(c, "X-Bin-Versioning", "X-Bin-Versioning must be true or false");
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds, "Bin not found");
+  authorizeBin("update", view, creds, view.keys);
+  const ifMatch = checkIfMatch(c, view);
+
+  const value = parseRecordBody(c, text, V3_RECORD_RULES);
+  const record = await toStoredRecord(value);
+  enforceRecordSize(c.env, view.owner, record, "update");
+  enforceSchema(view.schema, value);
+
+  const result = await writeRecord(
+    c.env,
+    { binId: id, record, versioned: decideVersioning(view, view.keys, requested), ...(ifMatch ? { ifMatch } : {}) },
+    { status: 404, message: "Bin not found" },
+  );
+  const metadata = { parentId: id, private: view.private, ...(result.appended ? { version: result.version } : {}) };
+  return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
+    "X-Bin-Version": String(result.version),
+    ETag: result.etag,
+    ...(result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : {}),
+  });
+});
+
+// ---- §3.4 Delete ----
+bins.delete("/:id", async (c) => {
+  const id = binId(c);
+  const creds = await readV3Credentials(c);
+  const view = await findBin(c, id, creds);
+  authorizeBin("delete", view, creds, view.keys);
+  const ifMatch = checkIfMatch(c, view);
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), {
+    status: 404,
+    message: BIN_NOT_FOUND,
+  });
+  return jsonResponse({ metadata: { id, versionsDeleted }, message: "Bin deleted successfully" });
+});

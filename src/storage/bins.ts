@@ -1,0 +1,327 @@
+import type { Credentials, KeyFacts } from "../auth/credentials";
+import type { LimitOverrides, Plan } from "../accounts/limits";
+
+/** One stored record's index row: the base (version 0) or a version. */
+export interface RecordRef {
+  version: number;
+  bodyKey: string;
+  hash: string;
+  size: number;
+  updatedAt: string;
+}
+
+export interface SchemaRef {
+  id: string;
+  name: string;
+  text: string;
+}
+
+/** Everything a request needs about a bin, read in a single D1 query. */
+export interface BinView {
+  id: string;
+  ownerId: string | null;
+  private: boolean;
+  name: string | null;
+  collectionId: string | null;
+  createdAt: string;
+  versionCount: number;
+  /** The record asked for (latest unless a version was named); null when that version does not exist. */
+  record: RecordRef | null;
+  keys: KeyFacts;
+  /** The owner's plan and limit overrides; null for an anonymous bin. */
+  owner: (LimitOverrides & { requestsUsed: number }) | null;
+  /** The schema attached to the bin's collection, if any. */
+  schema: SchemaRef | null;
+}
+
+interface BinViewRow {
+  id: string;
+  account_id: string | null;
+  private: number;
+  name: string | null;
+  collection_id: string | null;
+  created_at: string;
+  version_count: number;
+  r_version: number | null;
+  body_key: string | null;
+  hash: string | null;
+  size: number | null;
+  updated_at: string | null;
+  master_account_id: string | null;
+  ak_id: string | null;
+  ak_account_id: string | null;
+  ak_create: number | null;
+  ak_read: number | null;
+  ak_update: number | null;
+  ak_delete: number | null;
+  plan: Plan | null;
+  max_record_bytes: number | null;
+  max_collections: number | null;
+  max_access_keys: number | null;
+  request_quota: number | null;
+  requests_used: number | null;
+  schema_id: string | null;
+  schema_name: string | null;
+  schema_text: string | null;
+}
+
+// Head, requested record, presented keys, owner limits and collection schema in one round trip:
+// a read of the latest costs exactly this query and one R2 get.
+const BIN_VIEW_SQL = `
+SELECT b.id, b.account_id, b.private, b.name, b.collection_id, b.created_at, b.version_count,
+       r.version AS r_version, r.body_key, r.hash, r.size, r.updated_at,
+       (SELECT a.id FROM accounts a WHERE a.master_key_hash = ?2) AS master_account_id,
+       k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
+       k.can_update AS ak_update, k.can_delete AS ak_delete,
+       o.plan, o.max_record_bytes, o.max_collections, o.max_access_keys, o.request_quota, o.requests_used,
+       s.id AS schema_id, s.name AS schema_name, s.schema AS schema_text
+FROM bins b
+LEFT JOIN records r ON r.bin_id = b.id AND r.version = COALESCE(?4, b.version_count)
+LEFT JOIN access_keys k ON k.key_hash = ?3
+LEFT JOIN accounts o ON o.id = b.account_id
+LEFT JOIN collections c ON c.id = b.collection_id
+LEFT JOIN schema_docs s ON s.id = c.schema_doc_id
+WHERE b.id = ?1`;
+
+/** `version` null = the latest. */
+export async function loadBinView(
+  db: D1Database,
+  binId: string,
+  creds: Credentials,
+  version: number | null = null,
+): Promise<BinView | null> {
+  const row = await db
+    .prepare(BIN_VIEW_SQL)
+    .bind(binId, creds.masterHash ?? null, creds.accessHash ?? null, version)
+    .first<BinViewRow>();
+  if (!row) return null;
+  return {
+    id: row.id,
+    ownerId: row.account_id,
+    private: row.private === 1,
+    name: row.name,
+    collectionId: row.collection_id,
+    createdAt: row.created_at,
+    versionCount: row.version_count,
+    record:
+      row.r_version === null
+        ? null
+        : {
+            version: row.r_version,
+            bodyKey: row.body_key!,
+            hash: row.hash!,
+            size: row.size!,
+            updatedAt: row.updated_at!,
+          },
+    keys: keyFactsFrom(row),
+    owner:
+      row.plan === null
+        ? null
+        : {
+            plan: row.plan,
+            max_record_bytes: row.max_record_bytes,
+            max_collections: row.max_collections,
+            max_access_keys: row.max_access_keys,
+            request_quota: row.request_quota,
+            requestsUsed: row.requests_used ?? 0,
+          },
+    schema:
+      row.schema_id === null ? null : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
+  };
+}
+
+interface KeyColumns {
+  master_account_id: string | null;
+  ak_id: string | null;
+  ak_account_id: string | null;
+  ak_create: number | null;
+  ak_read: number | null;
+  ak_update: number | null;
+  ak_delete: number | null;
+}
+
+function keyFactsFrom(row: KeyColumns): KeyFacts {
+  return {
+    masterAccountId: row.master_account_id,
+    accessKey:
+      row.ak_id === null
+        ? null
+        : {
+            id: row.ak_id,
+            accountId: row.ak_account_id!,
+            permissions: {
+              create: row.ak_create === 1,
+              read: row.ak_read === 1,
+              update: row.ak_update === 1,
+              delete: row.ak_delete === 1,
+            },
+          },
+  };
+}
+
+const OVERRIDE_COLUMNS = ["plan", "max_record_bytes", "max_collections", "max_access_keys", "request_quota"] as const;
+
+export interface CreateContext {
+  keys: KeyFacts;
+  /** Plan and overrides of each account a presented key belongs to; the authorised one owns the bin. */
+  limitsOf: (accountId: string) => LimitOverrides | null;
+  /** The `X-Collection-Id` collection, if it exists (any account; the caller checks ownership). */
+  collection: { id: string; accountId: string; schema: SchemaRef | null } | null;
+}
+
+// Plus the m_* and k_* override columns, read through overridesFrom().
+type CreateRow = KeyColumns & {
+    c_id: string | null;
+    c_account_id: string | null;
+    schema_id: string | null;
+    schema_name: string | null;
+    schema_text: string | null;
+  } & Record<string, unknown>;
+
+function overridesFrom(row: Record<string, unknown>, prefix: "m_" | "k_"): LimitOverrides | null {
+  if (row[`${prefix}plan`] === null) return null;
+  return Object.fromEntries(OVERRIDE_COLUMNS.map((col) => [col, row[`${prefix}${col}`]])) as unknown as LimitOverrides;
+}
+
+/** Keys, their accounts' limits and the target collection for a bin create, in one query. */
+export async function loadCreateContext(
+  db: D1Database,
+  creds: Credentials,
+  collectionId: string | null,
+): Promise<CreateContext> {
+  const columns = (alias: string, prefix: string) => OVERRIDE_COLUMNS.map((col) => `${alias}.${col} AS ${prefix}${col}`).join(", ");
+  const row = await db
+    .prepare(
+      `SELECT m.id AS master_account_id, ${columns("m", "m_")},
+              k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
+              k.can_update AS ak_update, k.can_delete AS ak_delete, ${columns("ka", "k_")},
+              c.id AS c_id, c.account_id AS c_account_id,
+              s.id AS schema_id, s.name AS schema_name, s.schema AS schema_text
+       FROM (SELECT 1) AS one
+       LEFT JOIN accounts m ON m.master_key_hash = ?1
+       LEFT JOIN access_keys k ON k.key_hash = ?2
+       LEFT JOIN accounts ka ON ka.id = k.account_id
+       LEFT JOIN collections c ON c.id = ?3
+       LEFT JOIN schema_docs s ON s.id = c.schema_doc_id`,
+    )
+    .bind(creds.masterHash ?? null, creds.accessHash ?? null, collectionId)
+    .first<CreateRow>();
+  if (!row) throw new Error("create context query returned no row");
+  const keys = keyFactsFrom(row);
+  const byAccount = new Map<string, LimitOverrides | null>();
+  if (keys.accessKey) byAccount.set(keys.accessKey.accountId, overridesFrom(row, "k_"));
+  if (keys.masterAccountId) byAccount.set(keys.masterAccountId, overridesFrom(row, "m_"));
+  return {
+    keys,
+    limitsOf: (accountId) => byAccount.get(accountId) ?? null,
+    collection:
+      row.c_id === null
+        ? null
+        : {
+            id: row.c_id,
+            accountId: row.c_account_id!,
+            schema:
+              row.schema_id === null
+                ? null
+                : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
+          },
+  };
+}
+
+// ---- Statements the bin's Durable Object batches. Only that object writes these tables. ----
+
+/** The head as the writer needs it: version count, guard token and the latest record. */
+export interface WriterHead {
+  versionCount: number;
+  writeToken: string;
+  latest: RecordRef;
+}
+
+export async function loadWriterHead(db: D1Database, binId: string): Promise<WriterHead | null> {
+  const row = await db
+    .prepare(
+      `SELECT b.version_count, b.write_token, r.version, r.body_key, r.hash, r.size, r.updated_at
+       FROM bins b JOIN records r ON r.bin_id = b.id AND r.version = b.version_count WHERE b.id = ?`,
+    )
+    .bind(binId)
+    .first<{ version_count: number; write_token: string; version: number; body_key: string; hash: string; size: number; updated_at: string }>();
+  if (!row) return null;
+  return {
+    versionCount: row.version_count,
+    writeToken: row.write_token,
+    latest: { version: row.version, bodyKey: row.body_key, hash: row.hash, size: row.size, updatedAt: row.updated_at },
+  };
+}
+
+export interface NewBinRow {
+  id: string;
+  ownerId: string | null;
+  private: boolean;
+  name: string | null;
+  collectionId: string | null;
+  createdAt: string;
+}
+
+export function insertBinStatements(db: D1Database, bin: NewBinRow, base: RecordRef, token: string): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "INSERT INTO bins (id, account_id, private, name, collection_id, created_at, version_count, write_token) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+      )
+      .bind(bin.id, bin.ownerId, bin.private ? 1 : 0, bin.name, bin.collectionId, bin.createdAt, token),
+    db
+      .prepare("INSERT INTO records (bin_id, version, body_key, hash, size, updated_at) VALUES (?, 0, ?, ?, ?, ?)")
+      .bind(bin.id, base.bodyKey, base.hash, base.size, base.updatedAt),
+  ];
+}
+
+/**
+ * Moves the head from `expectedToken` to `newToken`. The statements that follow it in the same
+ * batch are guarded by `newToken`, so if the head moved on (a stale writer) nothing is applied:
+ * the head update changes no row and the guarded statements match none.
+ */
+export function advanceHeadStatement(
+  db: D1Database,
+  binId: string,
+  versionCount: number,
+  expectedToken: string,
+  newToken: string,
+): D1PreparedStatement {
+  return db
+    .prepare("UPDATE bins SET version_count = ?, write_token = ? WHERE id = ? AND write_token = ?")
+    .bind(versionCount, newToken, binId, expectedToken);
+}
+
+export function upsertRecordStatement(db: D1Database, binId: string, rec: RecordRef, guardToken: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO records (bin_id, version, body_key, hash, size, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM bins WHERE id = ?1 AND write_token = ?7)
+       ON CONFLICT (bin_id, version) DO UPDATE SET
+         body_key = excluded.body_key, hash = excluded.hash, size = excluded.size, updated_at = excluded.updated_at`,
+    )
+    .bind(binId, rec.version, rec.bodyKey, rec.hash, rec.size, rec.updatedAt, guardToken);
+}
+
+export function deleteVersionsStatement(db: D1Database, binId: string, guardToken: string): D1PreparedStatement {
+  return db
+    .prepare(
+      "DELETE FROM records WHERE bin_id = ?1 AND version >= 1 AND EXISTS (SELECT 1 FROM bins WHERE id = ?1 AND write_token = ?2)",
+    )
+    .bind(binId, guardToken);
+}
+
+export async function listRecordKeys(db: D1Database, binId: string): Promise<{ version: number; body_key: string }[]> {
+  const { results } = await db
+    .prepare("SELECT version, body_key FROM records WHERE bin_id = ? ORDER BY version")
+    .bind(binId)
+    .all<{ version: number; body_key: string }>();
+  return results;
+}
+
+export function deleteBinStatements(db: D1Database, binId: string): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM records WHERE bin_id = ?").bind(binId),
+    db.prepare("DELETE FROM bins WHERE id = ?").bind(binId),
+  ];
+}
