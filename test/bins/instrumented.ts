@@ -1,0 +1,113 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import type { BinWriter } from "../../src/bins/bin-writer";
+import type { Env } from "../../src/env";
+
+/** Operation counts by binding, e.g. `{ "d1.query": 1, "r2.get": 1 }`. */
+export type Counts = Record<string, number>;
+
+const bump = (counts: Counts, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/** Wraps a D1 binding so every executed statement and batch is counted. */
+function countingD1(db: D1Database, counts: Counts): D1Database {
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
+          return (...args: unknown[]) => {
+            bump(counts, "d1.query");
+            return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    real.set(proxy, stmt);
+    return proxy;
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql));
+      if (prop === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          bump(counts, "d1.batch");
+          return target.batch(statements.map((s) => real.get(s) ?? s));
+        };
+      }
+      const value = Reflect.get(target, prop);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Wraps an object so each call of a method is counted as `<prefix>.<method>`, or replaced. */
+function countingMethods<T extends object>(
+  target: T,
+  prefix: string,
+  counts: Counts,
+  overrides: Partial<Record<string, (...args: unknown[]) => unknown>> = {},
+): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop);
+      if (typeof prop !== "string" || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        bump(counts, `${prefix}.${prop}`);
+        const override = overrides[prop];
+        // Call through the target rather than `value.apply`: on an RPC stub `apply` would be a remote method.
+        return override ? override(...args) : (t as Record<string, (...a: unknown[]) => unknown>)[prop]!(...args);
+      };
+    },
+  });
+}
+
+export interface Faults {
+  /** Make R2 `put` reject. */
+  r2Put?: boolean;
+  /** Make D1 `batch` reject after running nothing. */
+  d1Batch?: boolean;
+}
+
+/** A copy of the Worker's bindings whose D1, R2 and Durable Object traffic is counted (and optionally failed). */
+export function instrumentedEnv(counts: Counts, faults: Faults = {}): Env {
+  const db = countingD1(env.DB, counts);
+  const bodies = countingMethods(env.BODIES, "r2", counts, {
+    ...(faults.r2Put ? { put: () => Promise.reject(new Error("injected R2 put failure")) } : {}),
+  });
+  const dbWithFaults = faults.d1Batch
+    ? new Proxy(db, {
+        get(t, prop) {
+          if (prop === "batch") return () => Promise.reject(new Error("injected D1 batch failure"));
+          const value = Reflect.get(t, prop);
+          return typeof value === "function" ? value.bind(t) : value;
+        },
+      })
+    : db;
+  const namespace = new Proxy(env.BIN_WRITER, {
+    get(t, prop) {
+      if (prop === "get") {
+        return (id: DurableObjectId) => countingMethods(t.get(id), "do", counts);
+      }
+      const value = Reflect.get(t, prop);
+      return typeof value === "function" ? value.bind(t) : value;
+    },
+  });
+  return { ...env, DB: dbWithFaults, BODIES: bodies, BIN_WRITER: namespace } as Env;
+}
+
+export const writerStub = (binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
+
+/**
+ * Points the bin's live Durable Object at other bindings. The object reads `this.env` on every
+ * operation, so this is how a test counts or fails the writer's own D1 and R2 calls.
+ */
+export async function setWriterEnv(binId: string, writerEnv: Env): Promise<void> {
+  await runInDurableObject(writerStub(binId), (instance: BinWriter) => {
+    (instance as unknown as { env: Env }).env = writerEnv;
+  });
+}
