@@ -37,3 +37,20 @@ export function metadataWanted(c: Context): boolean {
   const fromQuery = c.req.query("meta")?.trim().toLowerCase();
   return fromHeader !== "false" && fromQuery !== "false";
 }
+
+export interface NameRules {
+  header: string;
+  max: number;
+  missing: string;
+  blank: string;
+  tooLong: string;
+}
+
+/** A required name header (`X-Collection-Name`, `X-Schema-Doc-Name`, `X-Key-Name`). */
+export function requiredName(c: Context, rules: NameRules): string {
+  const name = nameHeader(c, rules.header);
+  if (name.kind === "absent") throw new AppError(400, rules.missing);
+  if (name.kind === "blank") throw new AppError(400, rules.blank);
+  if (name.length > rules.max) throw new AppError(400, rules.tooLong);
+  return name.value;
+}

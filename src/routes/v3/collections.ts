@@ -1,0 +1,149 @@
+import { Hono, type Context } from "hono";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { requireMasterAccount } from "../../auth/account-auth";
+import { effectiveLimits } from "../../accounts/limits";
+import type { AccountRow } from "../../accounts/store";
+import { header, requiredName, type NameRules } from "../../http/headers";
+import { newId, parseId } from "../../http/ids";
+import { jsonResponse } from "../../http/json";
+import {
+  deleteEmptyCollection,
+  findCollection,
+  insertCollection,
+  listBinsPage,
+  listCollections,
+  renameCollection,
+  setCollectionSchema,
+  type CollectionRow,
+} from "../../collections/store";
+import { findSchemaDoc } from "../../schemas/store";
+
+/** §4: master key only. */
+export const collections = new Hono<HonoEnv>();
+
+type C = Context<HonoEnv>;
+
+const NAME: NameRules = {
+  header: "X-Collection-Name",
+  max: 32,
+  missing: "You need to pass X-Collection-Name header to set a name for the Collection",
+  blank: "X-Collection-Name cannot be blank",
+  tooLong: "Name of the Collection cannot be above 32 characters",
+};
+
+const collectionId = (c: C) => parseId(c.req.param("id"), "Invalid Collection Id provided");
+
+async function ownCollection(c: C, account: AccountRow, id: string): Promise<CollectionRow> {
+  const row = await findCollection(c.env.DB, account.id, id);
+  if (!row) throw new AppError(404, "Collection not found");
+  return row;
+}
+
+collections.post("/", async (c) => {
+  const name = requiredName(c, NAME);
+  const account = await requireMasterAccount(c);
+  const row: CollectionRow = {
+    id: newId(),
+    account_id: account.id,
+    name,
+    schema_doc_id: null,
+    created_at: new Date().toISOString(),
+  };
+  if (!(await insertCollection(c.env.DB, row, effectiveLimits(c.env, account).maxCollections))) {
+    throw new AppError(403, "Collection limit reached for your plan");
+  }
+  return jsonResponse({ record: row.id, metadata: { createdAt: row.created_at, name } });
+});
+
+collections.get("/", async (c) => {
+  const account = await requireMasterAccount(c);
+  const rows = await listCollections(c.env.DB, account.id);
+  return jsonResponse(
+    rows.map((row) => ({
+      record: row.id,
+      collectionMeta: { name: row.name },
+      ...(row.schema_doc_id !== null ? { schemaDocId: row.schema_doc_id } : {}),
+      createdAt: row.created_at,
+    })),
+  );
+});
+
+collections.put("/:id/meta/name", async (c) => {
+  const id = collectionId(c);
+  const name = requiredName(c, NAME);
+  const account = await requireMasterAccount(c);
+  await ownCollection(c, account, id);
+  await renameCollection(c.env.DB, id, name);
+  return jsonResponse({ record: id, metadata: { name } });
+});
+
+// ---- §4.4 Bins listing ----
+async function listBins(c: C, scope: "uncategorized" | "collection") {
+  const id = scope === "collection" ? collectionId(c) : null;
+  const rawCursor = c.req.param("lastBinId");
+  const cursor = rawCursor === undefined ? null : parseId(rawCursor, "Invalid Bin Id provided");
+  const order = (header(c, "X-Sort-Order") ?? "descending").toLowerCase();
+  if (order !== "ascending" && order !== "descending") {
+    throw new AppError(400, "X-Sort-Order must be ascending or descending");
+  }
+  const account = await requireMasterAccount(c);
+  if (id !== null) await ownCollection(c, account, id);
+  const page = await listBinsPage(c.env.DB, account.id, id, order, cursor);
+  if (page === null) throw new AppError(404, "Bin not found or it doesn't belong to your account");
+  return jsonResponse(
+    page.map((bin) => ({
+      private: bin.private === 1,
+      snippetMeta: bin.name !== null ? { name: bin.name } : {},
+      record: bin.id,
+      createdAt: bin.created_at,
+    })),
+  );
+}
+
+// `uncategorized` is a reserved word, registered before the id routes so it is never parsed as an id.
+collections.get("/uncategorized/bins", (c) => listBins(c, "uncategorized"));
+collections.get("/uncategorized/bins/:lastBinId", (c) => listBins(c, "uncategorized"));
+collections.get("/:id/bins", (c) => listBins(c, "collection"));
+collections.get("/:id/bins/:lastBinId", (c) => listBins(c, "collection"));
+
+// ---- §4.5 / §4.6 Schema attach and detach ----
+async function attachSchema(c: C) {
+  const id = collectionId(c);
+  const raw = c.req.param("schemaId") ?? header(c, "X-Schema-Doc-Id");
+  if (raw === undefined) throw new AppError(400, "You need to pass X-Schema-Doc-Id in the header");
+  const schemaId = parseId(raw, "Invalid Schema Id provided");
+  const account = await requireMasterAccount(c);
+  const collection = await ownCollection(c, account, id);
+  if (!(await findSchemaDoc(c.env.DB, account.id, schemaId))) throw new AppError(404, "Schema Doc not found");
+  await setCollectionSchema(c.env.DB, id, schemaId);
+  return jsonResponse({
+    collectionName: collection.name,
+    schemaDocId: schemaId,
+    metadata: { id, createdAt: collection.created_at },
+  });
+}
+
+collections.put("/:id/schemadoc/add", attachSchema);
+collections.put("/:id/schemadoc/add/:schemaId", attachSchema);
+
+collections.put("/:id/schemadoc/remove", async (c) => {
+  const id = collectionId(c);
+  const account = await requireMasterAccount(c);
+  const collection = await ownCollection(c, account, id);
+  if (collection.schema_doc_id !== null) await setCollectionSchema(c.env.DB, id, null);
+  return jsonResponse({
+    collectionName: collection.name,
+    ...(collection.schema_doc_id !== null ? { schemaDocId: collection.schema_doc_id } : {}),
+    metadata: { id, createdAt: collection.created_at },
+  });
+});
+
+// ---- §4.7 Delete (extension) ----
+collections.delete("/:id", async (c) => {
+  const id = collectionId(c);
+  const account = await requireMasterAccount(c);
+  await ownCollection(c, account, id);
+  if (!(await deleteEmptyCollection(c.env.DB, id))) throw new AppError(409, "Collection is not empty");
+  return jsonResponse({ metadata: { id }, message: "Collection deleted successfully" });
+});

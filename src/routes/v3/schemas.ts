@@ -1,0 +1,101 @@
+import { Hono, type Context } from "hono";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { requireMasterAccount } from "../../auth/account-auth";
+import type { AccountRow } from "../../accounts/store";
+import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
+import { nameHeader, requiredName, type NameRules } from "../../http/headers";
+import { newId, parseId } from "../../http/ids";
+import { rawJsonResponse } from "../../http/json";
+import { compileSchema, InvalidSchemaError } from "../../schemas/validator";
+import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
+
+/** §5: master key only; no delete route. */
+export const schemas = new Hono<HonoEnv>();
+
+type C = Context<HonoEnv>;
+
+const NAME: NameRules = {
+  header: "X-Schema-Doc-Name",
+  max: 32,
+  missing: "You need to pass X-Schema-Doc-Name header to set a name for the Schema Doc",
+  blank: "X-Schema-Doc-Name cannot be blank",
+  tooLong: "Name of the Schema Doc cannot be above 32 characters",
+};
+
+const schemaId = (c: C) => parseId(c.req.param("id"), "Invalid Schema Id provided");
+
+/** Name header if sent (validated), else undefined. */
+const optionalName = (c: C): string | undefined =>
+  nameHeader(c, NAME.header).kind === "absent" ? undefined : requiredName(c, NAME);
+
+async function ownSchemaDoc(c: C, account: AccountRow, id: string): Promise<SchemaDocRow> {
+  const row = await findSchemaDoc(c.env.DB, account.id, id);
+  if (!row) throw new AppError(404, "Schema Doc not found");
+  return row;
+}
+
+/** Body rules of §5.1, returning the schema as compact JSON text. */
+export function parseSchemaBody(c: C, text: string): string {
+  if (!isJsonContentType(c)) throw new AppError(400, "You need to pass Content-Type set to application/json");
+  if (isBlank(text)) throw new AppError(400, "Invalid JSON Schema");
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new AppError(400, "Invalid JSON. Please try again");
+  try {
+    compileSchema(parsed.value);
+  } catch (err) {
+    if (err instanceof InvalidSchemaError) throw new AppError(400, "Invalid JSON Schema");
+    throw err;
+  }
+  return JSON.stringify(parsed.value);
+}
+
+const render = (row: SchemaDocRow) =>
+  rawJsonResponse(
+    `{"record":${row.schema},"metadata":${JSON.stringify({ id: row.id, createdAt: row.created_at, name: row.name })}}`,
+  );
+
+schemas.post("/", async (c) => {
+  const text = await readBodyText(c);
+  const name = requiredName(c, NAME);
+  const account = await requireMasterAccount(c);
+  const row: SchemaDocRow = {
+    id: newId(),
+    account_id: account.id,
+    name,
+    schema: parseSchemaBody(c, text),
+    created_at: new Date().toISOString(),
+  };
+  await insertSchemaDoc(c.env.DB, row);
+  return render(row);
+});
+
+schemas.get("/:id", async (c) => {
+  const id = schemaId(c);
+  const account = await requireMasterAccount(c);
+  return render(await ownSchemaDoc(c, account, id));
+});
+
+schemas.put("/:id/meta/name", async (c) => {
+  const id = schemaId(c);
+  const name = requiredName(c, NAME);
+  const account = await requireMasterAccount(c);
+  const row = await ownSchemaDoc(c, account, id);
+  await updateSchemaDoc(c.env.DB, id, { name });
+  return render({ ...row, name });
+});
+
+/** Replaces the schema; a name header with an empty or `{}` body is a rename only (compat). */
+schemas.put("/:id", async (c) => {
+  const id = schemaId(c);
+  const text = await readBodyText(c);
+  const name = optionalName(c);
+  const account = await requireMasterAccount(c);
+  const row = await ownSchemaDoc(c, account, id);
+  const parsed = parseJson(text);
+  const renameOnly =
+    name !== undefined && (isBlank(text) || (parsed.ok && isPlainObject(parsed.value) && Object.keys(parsed.value).length === 0));
+  const schema = renameOnly ? undefined : parseSchemaBody(c, text);
+  await updateSchemaDoc(c.env.DB, id, { ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
+  return render({ ...row, ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
+});
