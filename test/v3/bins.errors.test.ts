@@ -1,0 +1,794 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import {
+  ADMIN_KEY,
+  BASE,
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  master,
+  patchAccount,
+  UNKNOWN_ID,
+  type TestAccount,
+} from "../helpers";
+
+const NOT_FOUND = "Bin not found or it doesn't belong to your account";
+const NEED_JSON = "You need to pass Content-Type set to application/json";
+const BLANK = "Bin cannot be blank";
+const INVALID_JSON = "Invalid JSON. Please try again";
+const SCALAR = "Record must be a JSON object or array";
+const BAD_NAME = "X-Bin-Name cannot be blank or over 128 characters";
+const MAX_REQUEST_BYTES = 10_485_760;
+
+/** A request whose body is bytes, so no Content-Type is added unless given. */
+function send(method: string, path: string, headers: Record<string, string>, body: string): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`${BASE}${path}`, { method, headers, body: new TextEncoder().encode(body) }),
+  );
+}
+
+/** A JSON object whose compact form is exactly `bytes` long (minimum 8): `{"a":"xxx…"}`. */
+const recordOfSize = (bytes: number) => ({ a: "x".repeat(bytes - 8) });
+
+const read = (account: TestAccount | null, path: string, headers: Record<string, string> = {}) =>
+  call("GET", `/v3/b/${path}`, { headers: { ...(account ? master(account) : {}), ...headers } });
+
+async function storedText(account: TestAccount, id: string): Promise<string> {
+  const res = await read(account, id, { "X-Bin-Meta": "false" });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+async function versionCount(account: TestAccount, id: string): Promise<number> {
+  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
+  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
+}
+
+async function usage(account: TestAccount): Promise<{ bins: number; storageBytes: number }> {
+  const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
+  const { bins, storageBytes } = ((await res.json()) as { usage: { bins: number; storageBytes: number } }).usage;
+  return { bins, storageBytes };
+}
+
+// Record body rules R1–R5 (§1.2): [description, Content-Type (null = none), body, status, message].
+const BODY_RULES: [string, string | null, string, number, string][] = [
+  ["a missing Content-Type with an invalid body gives R1", null, "{not json", 400, NEED_JSON],
+  ["a missing Content-Type with a valid body gives R1", null, '{"a":1}', 400, NEED_JSON],
+  ["text/plain gives R1", "text/plain", '{"a":1}', 400, NEED_JSON],
+  ["text/plain with an empty body gives R1 before R2", "text/plain", "", 400, NEED_JSON],
+  ["application/jsonp gives R1", "application/jsonp", '{"a":1}', 400, NEED_JSON],
+  ["application/merge-patch+json gives R1", "application/merge-patch+json", '{"a":1}', 400, NEED_JSON],
+  ["an empty body gives R2", "application/json", "", 400, BLANK],
+  ["a whitespace-only body gives R2", "application/json", " \n\t\r ", 400, BLANK],
+  ["invalid JSON gives R3", "application/json", '{"a":', 400, INVALID_JSON],
+  ["single-quoted JSON gives R3", "application/json", "{'a':1}", 400, INVALID_JSON],
+  ["trailing garbage gives R3", "application/json", '{"a":1} x', 400, INVALID_JSON],
+  ["{} gives R4", "application/json", "{}", 400, BLANK],
+  ["{} with whitespace gives R4", "application/json", " { \n } ", 400, BLANK],
+  ["a string gives R5", "application/json", '"text"', 400, SCALAR],
+  ["a number gives R5", "application/json", "42", 400, SCALAR],
+  ["a boolean gives R5", "application/json", "true", 400, SCALAR],
+  ["null gives R5", "application/json", "null", 400, SCALAR],
+];
+
+describe("record body rules on POST /v3/b", () => {
+  for (const [description, contentType, body, status, message] of BODY_RULES) {
+    it(`refuses a create where ${description}`, async () => {
+      const account = await createAccount();
+      const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
+      await expectError(await send("POST", "/v3/b", headers, body), status, message);
+      expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    });
+  }
+
+  it("accepts application/json with a charset parameter and in upper case", async () => {
+    const account = await createAccount();
+    for (const contentType of ["application/json; charset=utf-8", "APPLICATION/JSON", "Application/Json;charset=UTF-8"]) {
+      const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": contentType }, '{"a":1}');
+      expect({ contentType, status: res.status }).toEqual({ contentType, status: 200 });
+    }
+  });
+});
+
+describe("record body rules on PUT /v3/b/<id>", () => {
+  for (const [description, contentType, body, status, message] of BODY_RULES) {
+    it(`refuses an update where ${description} and keeps the record`, async () => {
+      const account = await createAccount();
+      const bin = await createBin(account, { kept: true });
+      const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
+      await expectError(await send("PUT", `/v3/b/${bin.id}`, headers, body), status, message);
+      expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+    });
+  }
+
+  it("accepts application/json with a charset parameter and in upper case", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (const contentType of ["application/json; charset=utf-8", "APPLICATION/JSON"]) {
+      const res = await send("PUT", `/v3/b/${bin.id}`, { ...master(account), "Content-Type": contentType }, '{"a":2}');
+      expect({ contentType, status: res.status }).toEqual({ contentType, status: 200 });
+    }
+  });
+});
+
+describe("the request body cap", () => {
+  it("refuses a create body of 10485761 bytes with 413", async () => {
+    const account = await createAccount();
+    const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    await expectError(res, 413, "Request body too large");
+    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+
+  it("reads a body of exactly 10485760 bytes and applies the body rules to it", async () => {
+    const account = await createAccount();
+    const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES));
+    await expectError(res, 400, BLANK);
+  });
+
+  it("judges the cap by a declared Content-Length before reading", async () => {
+    const account = await createAccount();
+    // The declared length alone is over the cap; the bytes actually sent are a valid record.
+    const body = new Blob(['{"a":1}']).stream();
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/v3/b`, {
+        method: "POST",
+        headers: { ...master(account), "Content-Type": "application/json", "Content-Length": String(MAX_REQUEST_BYTES + 1) },
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    await expectError(res, 413, "Request body too large");
+    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+
+  it("refuses an update body over the cap with 413 and keeps the record", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { kept: true });
+    const res = await send("PUT", `/v3/b/${bin.id}`, { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    await expectError(res, 413, "Request body too large");
+    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+  });
+
+  it("checks the cap before header values and keys", async () => {
+    const res = await send("POST", "/v3/b", { "Content-Type": "application/json", "X-Bin-Private": "maybe" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    await expectError(res, 413, "Request body too large");
+  });
+
+  it("checks the id before the cap", async () => {
+    const res = await send("PUT", "/v3/b/not-an-id", { "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    await expectError(res, 400, "Invalid Bin Id provided");
+  });
+});
+
+describe("header values", () => {
+  it("refuses an X-Bin-Private other than true or false on create", async () => {
+    const account = await createAccount();
+    for (const value of ["yes", "1", "0", "no", "truee"]) {
+      const res = await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Private": value }, body: { a: 1 } });
+      await expectError(res, 400, "X-Bin-Private must be true or false");
+    }
+    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+
+  it("treats an empty X-Bin-Private as absent on create", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 }, { "X-Bin-Private": "" });
+    expect(bin.metadata.private).toBe(true);
+  });
+
+  it("refuses an X-Bin-Versioning other than true or false on update and writes nothing", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { kept: true });
+    const res = await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "1" },
+      body: { a: 2 },
+    });
+    await expectError(res, 400, "X-Bin-Versioning must be true or false");
+    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+  });
+
+  it("refuses an X-Preserve-Latest other than true or false and keeps the versions", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    await call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { v: 1 } });
+    const res = await call("DELETE", `/v3/b/${bin.id}/versions`, {
+      headers: { ...master(account), "X-Preserve-Latest": "maybe" },
+    });
+    await expectError(res, 400, "X-Preserve-Latest must be true or false");
+    expect(await versionCount(account, bin.id)).toBe(1);
+  });
+
+  it("refuses an X-Bin-Private other than true or false on the privacy route", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const res = await call("PUT", `/v3/b/${bin.id}/meta/privacy`, {
+      headers: { ...master(account), "X-Bin-Private": "public" },
+    });
+    await expectError(res, 400, "X-Bin-Private must be true or false");
+  });
+
+  it("asks for X-Bin-Private on the privacy route when it is missing or empty", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (const headers of [{}, { "X-Bin-Private": "" }] as Record<string, string>[]) {
+      const res = await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), ...headers } });
+      await expectError(res, 400, "You need to provide X-Bin-Private header to change the Bin privacy");
+    }
+  });
+});
+
+describe("X-Bin-Name", () => {
+  it("refuses a blank name on create", async () => {
+    const account = await createAccount();
+    for (const name of ["", "   "]) {
+      const res = await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Name": name }, body: { a: 1 } });
+      await expectError(res, 400, BAD_NAME);
+    }
+  });
+
+  it("accepts 128 code points and refuses 129 on create", async () => {
+    const account = await createAccount();
+    expect((await createBin(account, { a: 1 }, { "X-Bin-Name": "n".repeat(128) })).metadata.name).toBe("n".repeat(128));
+    const res = await call("POST", "/v3/b", {
+      headers: { ...master(account), "X-Bin-Name": "n".repeat(129) },
+      body: { a: 1 },
+    });
+    await expectError(res, 400, BAD_NAME);
+  });
+
+  it("counts code points, not UTF-16 units: 128 emoji are accepted and 129 refused", async () => {
+    const account = await createAccount();
+    const name = "😀".repeat(128);
+    expect(name.length).toBe(256);
+    expect((await createBin(account, { a: 1 }, { "X-Bin-Name": name })).metadata.name).toBe(name);
+    const res = await call("POST", "/v3/b", {
+      headers: { ...master(account), "X-Bin-Name": "😀".repeat(129) },
+      body: { a: 1 },
+    });
+    await expectError(res, 400, BAD_NAME);
+  });
+
+  it("counts the name after trimming", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 }, { "X-Bin-Name": `  ${"n".repeat(128)}  ` });
+    expect(bin.metadata.name).toBe("n".repeat(128));
+  });
+
+  it("asks for X-Bin-Name on rename when it is missing", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: master(account) });
+    await expectError(res, 400, "You need to pass X-Bin-Name header to Update the Bin Name");
+  });
+
+  it("refuses a blank or 129-code-point name on rename and keeps the old name", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 }, { "X-Bin-Name": "old" });
+    for (const name of ["", "  ", "n".repeat(129), "😀".repeat(129)]) {
+      const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(account), "X-Bin-Name": name } });
+      await expectError(res, 400, BAD_NAME);
+    }
+    const renamed = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
+      headers: { ...master(account), "X-Bin-Name": "😀".repeat(128) },
+    });
+    expect(renamed.status).toBe(200);
+  });
+});
+
+describe("X-Collection-Id on create", () => {
+  it("refuses a malformed or unknown collection id and creates nothing", async () => {
+    const account = await createAccount();
+    for (const collectionId of ["abc", "0123456789abcdef0123456z", UNKNOWN_ID]) {
+      const res = await call("POST", "/v3/b", {
+        headers: { ...master(account), "X-Collection-Id": collectionId },
+        body: { a: 1 },
+      });
+      await expectError(res, 400, "Invalid Collection Id provided");
+    }
+    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+
+  it("checks a malformed collection id before the key", async () => {
+    await expectError(
+      await call("POST", "/v3/b", { headers: { "X-Collection-Id": "abc" }, body: { a: 1 } }),
+      400,
+      "Invalid Collection Id provided",
+    );
+  });
+});
+
+describe("master-key messages of the owner-only routes", () => {
+  const NOT_YOURS = "X-Master-Key is invalid or the bin doesn't belong to your account";
+  const ownerOnly: [string, (id: string) => string, Record<string, string>][] = [
+    ["DELETE", (id) => `/v3/b/${id}/versions`, {}],
+    ["PUT", (id) => `/v3/b/${id}/meta/name`, { "X-Bin-Name": "n" }],
+    ["PUT", (id) => `/v3/b/${id}/meta/privacy`, { "X-Bin-Private": "false" }],
+  ];
+
+  it("asks for the master key, refuses an unknown one and another account's", async () => {
+    const owner = await createAccount();
+    const stranger = await createAccount();
+    const bin = await createBin(owner, { a: 1 }, { "X-Bin-Private": "false" });
+    for (const [method, path, headers] of ownerOnly) {
+      for (const [keys, message] of [
+        [{}, "You need to pass X-Master-Key in the header"],
+        [{ "X-Master-Key": "not-a-real-key" }, "Invalid X-Master-Key provided"],
+        [master(stranger), NOT_YOURS],
+      ] as const) {
+        const res = await call(method, path(bin.id), { headers: { ...headers, ...keys } });
+        expect({ route: `${method} ${path("<id>")}`, status: res.status, text: await res.text() }).toEqual({
+          route: `${method} ${path("<id>")}`,
+          status: 401,
+          text: JSON.stringify({ message }),
+        });
+      }
+    }
+    const after = (await (await read(null, bin.id)).json()) as { metadata: Record<string, unknown> };
+    expect(after.metadata).toEqual({ id: bin.id, private: false, createdAt: bin.metadata.createdAt });
+  });
+
+  it("asks for the master key to count the versions of a private bin", async () => {
+    const owner = await createAccount();
+    const stranger = await createAccount();
+    const bin = await createBin(owner);
+    const count = (headers: Record<string, string>) => call("GET", `/v3/b/${bin.id}/versions/count`, { headers });
+    await expectError(
+      await count({}),
+      401,
+      "You need to pass X-Master-Key in the header to get version count for the private bin",
+    );
+    await expectError(await count({ "X-Master-Key": "not-a-real-key" }), 401, NOT_YOURS);
+    await expectError(await count(master(stranger)), 401, NOT_YOURS);
+  });
+});
+
+describe("bin ids", () => {
+  const malformed = ["123", "0123456789abcdef0123456", "0123456789abcdef012345678", "0123456789abcdef0123456g", "xyz"];
+
+  const routes: [string, (id: string) => string, Record<string, string>, unknown][] = [
+    ["GET", (id) => `/v3/b/${id}`, {}, undefined],
+    ["GET", (id) => `/v3/b/${id}/latest`, {}, undefined],
+    ["GET", (id) => `/v3/b/${id}/1`, {}, undefined],
+    ["PUT", (id) => `/v3/b/${id}`, {}, { a: 1 }],
+    ["DELETE", (id) => `/v3/b/${id}`, {}, undefined],
+    ["GET", (id) => `/v3/b/${id}/versions/count`, {}, undefined],
+    ["DELETE", (id) => `/v3/b/${id}/versions`, {}, undefined],
+    ["PUT", (id) => `/v3/b/${id}/meta/name`, { "X-Bin-Name": "n" }, undefined],
+    ["PUT", (id) => `/v3/b/${id}/meta/privacy`, { "X-Bin-Private": "false" }, undefined],
+  ];
+
+  it("refuses a malformed id on every bin route, before the key", async () => {
+    for (const [method, path, headers, body] of routes) {
+      for (const id of malformed) {
+        const res = await call(method, path(id), { headers, body });
+        const text = await res.text();
+        expect({ route: `${method} ${path(id)}`, status: res.status, text }).toEqual({
+          route: `${method} ${path(id)}`,
+          status: 400,
+          text: '{"message":"Invalid Bin Id provided"}',
+        });
+      }
+    }
+  });
+
+  it("refuses a malformed id with a valid key too", async () => {
+    const account = await createAccount();
+    await expectError(await read(account, "0123456789ABCDEF0123456Z"), 400, "Invalid Bin Id provided");
+  });
+
+  it("accepts an upper-case id on the owner-only routes", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const upper = bin.id.toUpperCase();
+    const rename = await call("PUT", `/v3/b/${upper}/meta/name`, { headers: { ...master(account), "X-Bin-Name": "n" } });
+    expect(await rename.text()).toBe(`{"record":"${bin.id}","metadata":{"name":"n"}}`);
+    const privacy = await call("PUT", `/v3/b/${upper}/meta/privacy`, {
+      headers: { ...master(account), "X-Bin-Private": "false" },
+    });
+    expect(await privacy.text()).toBe(`{"record":"${bin.id}","metadata":{"private":false}}`);
+  });
+});
+
+describe("version segments", () => {
+  it("refuses a version that is not latest or 1 to 9 digits", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (const version of ["abc", "-1", "1234567890", "1.5", "LATEST", "0x1", "+1", "1e3"]) {
+      await expectError(await read(account, `${bin.id}/${version}`), 400, "Bin version is invalid");
+    }
+  });
+
+  it("checks the version format before looking up the bin or the key", async () => {
+    await expectError(await read(null, `${UNKNOWN_ID}/abc`), 400, "Bin version is invalid");
+  });
+
+  it("answers Bin version not found beyond the latest version", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    await expectError(await read(account, `${bin.id}/1`), 404, "Bin version not found");
+    await call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { v: 1 } });
+    await expectError(await read(account, `${bin.id}/2`), 404, "Bin version not found");
+    await expectError(await read(account, `${bin.id}/999999999`), 404, "Bin version not found");
+  });
+
+  it("answers Bin version not found for a public bin without a key", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
+    await expectError(await read(null, `${bin.id}/5`), 404, "Bin version not found");
+  });
+
+  it("authorises before revealing whether a version of a private bin exists", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    await expectError(
+      await read(null, `${bin.id}/5`),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
+    );
+  });
+
+  it("answers the bin's 404 for a version of an unknown bin", async () => {
+    const account = await createAccount();
+    await expectError(await read(account, `${UNKNOWN_ID}/1`), 404, NOT_FOUND);
+  });
+});
+
+describe("X-JSON-Path and X-Dot-Path errors", () => {
+  it("refuses an invalid X-JSON-Path expression", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { tweets: [{ category: "x" }] });
+    for (const path of ['$.tweets[?(@.category=="x"', "$..[", "$.tweets[", "$.a[?(alert(1))]", "$$", "$.tweets[0"]) {
+      await expectError(
+        await read(account, bin.id, { "X-JSON-Path": path }),
+        400,
+        "Invalid X-JSON-Path expression passed",
+      );
+    }
+  });
+
+  it("accepts an X-JSON-Path of 1000 characters and refuses 1001", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    const ok = await read(account, bin.id, { "X-Bin-Meta": "false", "X-JSON-Path": `$.${"a".repeat(998)}` });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("[]");
+    await expectError(
+      await read(account, bin.id, { "X-JSON-Path": `$.${"a".repeat(999)}` }),
+      400,
+      "Invalid X-JSON-Path expression passed",
+    );
+  });
+
+  it("refuses an invalid X-JSON-Path even when X-Dot-Path is valid", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    await expectError(
+      await read(account, bin.id, { "X-JSON-Path": "$..[", "X-Dot-Path": "a" }),
+      400,
+      "Invalid X-JSON-Path expression passed",
+    );
+  });
+
+  it("refuses an empty X-Dot-Path and one over 1000 characters", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    for (const path of ["", "a".repeat(1001)]) {
+      await expectError(
+        await read(account, bin.id, { "X-Dot-Path": path }),
+        400,
+        "Invalid X-Dot-Path expression passed",
+      );
+    }
+    await expectError(
+      await read(account, bin.id, { "X-Dot-Path": "a".repeat(1000) }),
+      404,
+      "Path not found in the record",
+    );
+  });
+
+  it("answers Path not found in the record with metadata off too", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: [1] });
+    await expectError(
+      await read(account, bin.id, { "X-Dot-Path": "a.1", "X-Bin-Meta": "false" }),
+      404,
+      "Path not found in the record",
+    );
+  });
+});
+
+describe("unknown bins", () => {
+  it("answers each route's 404 for a well-formed unknown id", async () => {
+    const account = await createAccount();
+    const cases: [string, string, Record<string, string>, unknown, string][] = [
+      ["GET", `/v3/b/${UNKNOWN_ID}`, {}, undefined, NOT_FOUND],
+      ["GET", `/v3/b/${UNKNOWN_ID}/latest`, {}, undefined, NOT_FOUND],
+      ["GET", `/v3/b/${UNKNOWN_ID}/0`, {}, undefined, NOT_FOUND],
+      ["PUT", `/v3/b/${UNKNOWN_ID}`, {}, { a: 1 }, "Bin not found"],
+      ["DELETE", `/v3/b/${UNKNOWN_ID}`, {}, undefined, NOT_FOUND],
+      ["GET", `/v3/b/${UNKNOWN_ID}/versions/count`, {}, undefined, NOT_FOUND],
+      ["DELETE", `/v3/b/${UNKNOWN_ID}/versions`, {}, undefined, NOT_FOUND],
+      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/name`, { "X-Bin-Name": "n" }, undefined, NOT_FOUND],
+      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, { "X-Bin-Private": "true" }, undefined, NOT_FOUND],
+    ];
+    for (const [method, path, headers, body, message] of cases) {
+      const res = await call(method, path, { headers: { ...master(account), ...headers }, body });
+      expect({ route: `${method} ${path}`, status: res.status, text: await res.text() }).toEqual({
+        route: `${method} ${path}`,
+        status: 404,
+        text: JSON.stringify({ message }),
+      });
+    }
+  });
+
+  it("answers 404 to a repeated delete", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    expect((await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) })).status).toBe(200);
+    await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) }), 404, NOT_FOUND);
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { a: 1 } }),
+      404,
+      "Bin not found",
+    );
+  });
+});
+
+describe("unknown routes", () => {
+  it("answers Route not found for unknown paths and unsupported methods", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const cases: [string, string][] = [
+      ["PATCH", "/v3/b"],
+      ["GET", "/v3/b"],
+      ["PUT", "/v3/b"],
+      ["DELETE", "/v3/b"],
+      ["POST", `/v3/b/${bin.id}`],
+      ["POST", `/v3/b/${bin.id}/versions/count`],
+      ["PUT", `/v3/b/${bin.id}/versions/count`],
+      ["GET", `/v3/b/${bin.id}/meta/name`],
+      ["POST", `/v3/b/${bin.id}/meta/privacy`],
+      ["GET", `/v3/b/${bin.id}/1/extra`],
+      ["PUT", `/v3/b/${bin.id}/meta/NAME`],
+      ["GET", `/v3/b/${bin.id}/versions/COUNT`],
+      ["GET", `/v3/B/${bin.id}`],
+      ["GET", `/v3/bins/${bin.id}`],
+      ["GET", "/v3/nothing-here"],
+    ];
+    for (const [method, path] of cases) {
+      const res = await call(method, path, { headers: master(account), body: method === "GET" ? undefined : { a: 1 } });
+      expect({ route: `${method} ${path}`, status: res.status, text: await res.text() }).toEqual({
+        route: `${method} ${path}`,
+        status: 404,
+        text: '{"message":"Route not found"}',
+      });
+    }
+    expect(await storedText(account, bin.id)).toBe('{"hello":"world"}');
+  });
+
+  it("renders Route not found in the v3 shape with CORS", async () => {
+    await expectError(await call("PATCH", "/v3/b"), 404, "Route not found");
+  });
+});
+
+describe("order of checks", () => {
+  it("checks the id format before the key", async () => {
+    await expectError(await call("GET", "/v3/b/nope"), 400, "Invalid Bin Id provided");
+    await expectError(await call("PUT", "/v3/b/nope", { body: { a: 1 } }), 400, "Invalid Bin Id provided");
+    await expectError(await call("DELETE", "/v3/b/nope"), 400, "Invalid Bin Id provided");
+  });
+
+  it("looks up the bin before the key, so an unknown bin is 404 without a key", async () => {
+    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}`), 404, NOT_FOUND);
+    await expectError(await call("PUT", `/v3/b/${UNKNOWN_ID}`, { body: { a: 1 } }), 404, "Bin not found");
+    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}`), 404, NOT_FOUND);
+    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}/versions/count`), 404, NOT_FOUND);
+    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}/versions`), 404, NOT_FOUND);
+  });
+
+  it("checks header values before the key", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await expectError(
+      await call("POST", "/v3/b", { headers: { "X-Bin-Private": "maybe" }, body: { a: 1 } }),
+      400,
+      "X-Bin-Private must be true or false",
+    );
+    await expectError(
+      await call("POST", "/v3/b", { headers: { "X-Bin-Name": " " }, body: { a: 1 } }),
+      400,
+      BAD_NAME,
+    );
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers: { "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
+      400,
+      "X-Bin-Versioning must be true or false",
+    );
+    await expectError(
+      await call("DELETE", `/v3/b/${bin.id}/versions`, { headers: { "X-Preserve-Latest": "maybe" } }),
+      400,
+      "X-Preserve-Latest must be true or false",
+    );
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { "X-Bin-Name": "n".repeat(129) } }),
+      400,
+      BAD_NAME,
+    );
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { "X-Bin-Private": "nah" } }),
+      400,
+      "X-Bin-Private must be true or false",
+    );
+  });
+
+  it("checks header values before looking up the bin", async () => {
+    await expectError(
+      await call("PUT", `/v3/b/${UNKNOWN_ID}`, { headers: { "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
+      400,
+      "X-Bin-Versioning must be true or false",
+    );
+    await expectError(
+      await call("PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, {}),
+      400,
+      "You need to provide X-Bin-Private header to change the Bin privacy",
+    );
+  });
+
+  it("checks the key before the body rules", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await expectError(
+      await send("POST", "/v3/b", {}, "not json"),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
+    );
+    await expectError(
+      await send("PUT", `/v3/b/${bin.id}`, { "Content-Type": "application/json" }, "{}"),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
+    );
+  });
+
+  it("checks If-Match before the body rules", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    const res = await send(
+      "PUT",
+      `/v3/b/${bin.id}`,
+      { ...master(account), "Content-Type": "application/json", "If-Match": '"0-0000000000000000"' },
+      "{}",
+    );
+    await expectError(res, 412, "Precondition failed: bin has changed");
+  });
+
+  it("answers 404, not 412, for an unknown bin with If-Match", async () => {
+    const account = await createAccount();
+    await expectError(
+      await call("PUT", `/v3/b/${UNKNOWN_ID}`, {
+        headers: { ...master(account), "If-Match": '"0-0000000000000000"' },
+        body: { a: 1 },
+      }),
+      404,
+      "Bin not found",
+    );
+    await expectError(
+      await call("DELETE", `/v3/b/${UNKNOWN_ID}`, { headers: { ...master(account), "If-Match": '"0-0000000000000000"' } }),
+      404,
+      NOT_FOUND,
+    );
+  });
+
+  it("authorises before answering If-None-Match", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    await expectError(
+      await read(null, bin.id, { "If-None-Match": "*" }),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
+    );
+    await expectError(await read(account, `${bin.id}/3`, { "If-None-Match": "*" }), 404, "Bin version not found");
+  });
+
+  it("checks the body rules before the record size", async () => {
+    const account = await createAccount();
+    await expectError(
+      await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, `{"a":"${"x".repeat(200_000)}"`),
+      400,
+      INVALID_JSON,
+    );
+  });
+});
+
+describe("record size limits", () => {
+  const create = (account: TestAccount, record: unknown) => call("POST", "/v3/b", { headers: master(account), body: record });
+  const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
+    call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
+
+  it("accepts a free record of exactly 102400 bytes and refuses 102401 on create", async () => {
+    const account = await createAccount();
+    expect(JSON.stringify(recordOfSize(102_400)).length).toBe(102_400);
+    expect((await create(account, recordOfSize(102_400))).status).toBe(200);
+    await expectError(await create(account, recordOfSize(102_401)), 403, "Free users cannot create a record over 100kb");
+    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 102_400 });
+  });
+
+  it("measures the compact form, not the request body", async () => {
+    const account = await createAccount();
+    const spaced = `{ "a" :   ${JSON.stringify("x".repeat(102_400 - 8))}   ${" ".repeat(5000)} }`;
+    const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, spaced);
+    expect(res.status).toBe(200);
+  });
+
+  it("measures UTF-8 bytes, not characters", async () => {
+    const account = await createAccount();
+    // 9 + 2 × 51196 = 102401 bytes in 51205 characters.
+    const record = { a: `x${"é".repeat(51_196)}` };
+    expect(JSON.stringify(record).length).toBe(51_205);
+    await expectError(await create(account, record), 403, "Free users cannot create a record over 100kb");
+    expect((await create(account, { a: "é".repeat(51_196) })).status).toBe(200);
+  });
+
+  it("refuses a free update over 100kb and keeps the record and version count", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { kept: true });
+    expect((await update(account, bin.id, recordOfSize(102_400), { "X-Bin-Versioning": "true" })).status).toBe(200);
+    await expectError(
+      await update(account, bin.id, recordOfSize(102_401), { "X-Bin-Versioning": "true" }),
+      403,
+      "Free users cannot update a record over 100kb",
+    );
+    expect(await versionCount(account, bin.id)).toBe(1);
+    expect(await storedText(account, `${bin.id}/0`)).toBe('{"kept":true}');
+    expect((await storedText(account, bin.id)).length).toBe(102_400);
+  });
+
+  it("applies the owner's limit to a keyless update of a public bin", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { kept: true }, { "X-Bin-Private": "false" });
+    await expectError(await update(null, bin.id, recordOfSize(102_401)), 403, "Free users cannot update a record over 100kb");
+    expect(await versionCount(account, bin.id)).toBe(0);
+  });
+
+  it("allows a pro account 1mb and refuses more with the pro message", async () => {
+    const account = await createAccount({ plan: "pro" });
+    const res = await create(account, recordOfSize(1_048_576));
+    expect(res.status).toBe(200);
+    const id = ((await res.json()) as { metadata: { id: string } }).metadata.id;
+    await expectError(await create(account, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
+    await expectError(await update(account, id, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
+    expect((await update(account, id, recordOfSize(200_000))).status).toBe(200);
+    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 200_000 });
+  });
+
+  it("follows a per-account override in the limit and the message", async () => {
+    const account = await createAccount();
+    expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
+    const bin = await createBin(account, recordOfSize(2048));
+    await expectError(await create(account, recordOfSize(2049)), 403, "Free users cannot create a record over 2kb");
+    await expectError(await update(account, bin.id, recordOfSize(2049)), 403, "Free users cannot update a record over 2kb");
+    expect((await storedText(account, bin.id)).length).toBe(2048);
+  });
+
+  it("rounds an override down to whole kb, or shows whole mb", async () => {
+    const pro = await createAccount({ plan: "pro" });
+    await patchAccount(pro.accountId, { limits: { maxRecordBytes: 3000 } });
+    await expectError(await create(pro, recordOfSize(3001)), 403, "Record size cannot be over 2kb");
+    const free = await createAccount();
+    await patchAccount(free.accountId, { limits: { maxRecordBytes: 2_097_152 } });
+    expect((await create(free, recordOfSize(2_097_152))).status).toBe(200);
+    await expectError(await create(free, recordOfSize(2_097_153)), 403, "Free users cannot create a record over 2mb");
+  });
+
+  it("stores nothing when a create fails", async () => {
+    const account = await createAccount();
+    await expectError(await create(account, recordOfSize(102_401)), 403, "Free users cannot create a record over 100kb");
+    await expectError(await send("POST", "/v3/b", master(account), '{"a":1}'), 400, NEED_JSON);
+    await expectError(
+      await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Private": "x" }, body: { a: 1 } }),
+      400,
+      "X-Bin-Private must be true or false",
+    );
+    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+});
