@@ -23,4 +23,16 @@ export interface Env {
   LOG_RETENTION_DAYS?: string;
 }
 
-export type HonoEnv = { Bindings: Env };
+/** Set once a request is charged to an account (§1.6 step 6); read after the response for headers and logs. */
+export interface Charge {
+  accountId: string;
+  /** Requests used after counting this one. */
+  used: number;
+  /** null = no quota. */
+  quota: number | null;
+  /** True when the counter still has to be incremented (no quota: counted off the response path). */
+  deferred: boolean;
+  rate?: { limit: number; remaining: number; resetSeconds: number };
+}
+
+export type HonoEnv = { Bindings: Env; Variables: { charge?: Charge } };

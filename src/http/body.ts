@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { AppError } from "../errors";
-import type { Env } from "../env";
+import type { HonoEnv } from "../env";
 
 const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
 
@@ -8,7 +8,7 @@ const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
  * Reads the body as UTF-8 text under the hard cap (§1.2): judged by Content-Length before reading,
  * else by counting bytes as they stream in, so an oversized body is never buffered whole.
  */
-export async function readBodyText(c: Context<{ Bindings: Env }>): Promise<string> {
+export async function readBodyText(c: Context<HonoEnv>): Promise<string> {
   const max = Number(c.env.MAX_REQUEST_BYTES ?? DEFAULT_MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
   const tooLarge = () => new AppError(413, "Request body too large");
   const declared = Number(c.req.header("Content-Length"));

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 
 const EXPOSED = [
   "ETag", "X-Bin-Version", "X-Bin-Version-Cap-Reached", "X-Requests-Used", "X-Requests-Limit",
@@ -22,16 +22,15 @@ export const cors: MiddlewareHandler = async (c, next) => {
     return new Response(null, { status: 204, headers });
   }
   await next();
-  // Responses from fetch() or R2 can have immutable headers; rebuild when needed.
-  try {
-    setCorsHeaders(c.res.headers);
-  } catch {
-    c.res = new Response(c.res.body, c.res);
-    setCorsHeaders(c.res.headers);
-  }
+  setResponseHeaders(c, { "Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": EXPOSED });
 };
 
-function setCorsHeaders(h: Headers): void {
-  h.set("Access-Control-Allow-Origin", "*");
-  h.set("Access-Control-Expose-Headers", EXPOSED);
+/** Adds headers to the response on its way out; responses with immutable headers are rebuilt. */
+export function setResponseHeaders(c: Context, headers: Record<string, string>): void {
+  try {
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  }
 }

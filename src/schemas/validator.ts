@@ -2,10 +2,10 @@
  * JSON Schema documents for collections (API contract §5.4).
  *
  * Whether a record is valid is decided by @cfworker/json-schema, because Workers cannot run Ajv's
- * generated code and cfworker follows the drafts closely. What clients read back has to match
- * JSONBin.io, which reports the first error of Ajv v6 (allErrors: false). cfworker's error list is
- * ordered differently and worded differently, so once a record is known to be invalid `FirstError`
- * walks the schema again in Ajv v6's keyword order and words the error as Ajv v6 does.
+ * generated code and cfworker follows the drafts closely. The message, though, has to be the one
+ * Ajv v6 (allErrors: false) puts first, as JSONBin.io reports it, and cfworker orders and words its
+ * errors differently. So once a record is known to be invalid, `FirstError` walks the schema again
+ * in Ajv v6's keyword order and words the error as Ajv v6 does.
  *
  * Where the result knowingly differs from Ajv v6:
  * - A missing required property is named as written. Ajv v6, with its default options, prints it as
@@ -18,8 +18,12 @@
  *   (compiled with the `u` flag here).
  * - Ajv v6 does not know drafts 2019-09 and 2020-12. Their keywords are checked in the group Ajv
  *   would have put them in, with Ajv v8's wording turned back into v6 style ("must" -> "should").
+ *
+ * And from the drafts themselves:
+ * - `format` is asserted in every draft, as Ajv and cfworker do; 2019-09 and 2020-12 only annotate.
  * - `$dynamicRef` is resolved statically (cfworker does not implement it); inside one document that
  *   only differs when an inner schema resource redefines the same dynamic anchor.
+ * - A `$ref` loop that never leaves the instance (`{"$ref": "#"}`) makes the document invalid.
  */
 import {
   deepCompareStrict,
@@ -137,7 +141,7 @@ const SUBSCHEMA_MAP_KEYWORDS = [
   "properties",
 ] as const;
 
-/** Schema objects in schema positions only, so values under `const`, `enum` or unknown keywords are left alone. */
+/** Schema objects in schema positions only: values under `const`, `enum` or unknown keywords are data. */
 function subschemas(root: Obj): Obj[] {
   const found: Obj[] = [];
   const visit = (node: unknown): void => {

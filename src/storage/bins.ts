@@ -1,5 +1,6 @@
 import type { Credentials, KeyFacts } from "../auth/credentials";
-import type { LimitOverrides, Plan } from "../accounts/limits";
+import type { Plan } from "../accounts/limits";
+import type { Payer } from "../usage/charge";
 
 /** One stored record's index row: the base (version 0) or a version. */
 export interface RecordRef {
@@ -28,8 +29,8 @@ export interface BinView {
   /** The record asked for (latest unless a version was named); null when that version does not exist. */
   record: RecordRef | null;
   keys: KeyFacts;
-  /** The owner's plan and limit overrides; null for an anonymous bin. */
-  owner: (LimitOverrides & { requestsUsed: number }) | null;
+  /** The owner's plan, limit overrides and request counter; null for an anonymous bin. */
+  owner: Payer | null;
   /** The schema attached to the bin's collection, if any. */
   schema: SchemaRef | null;
 }
@@ -123,7 +124,8 @@ export async function loadBinView(
             max_collections: row.max_collections,
             max_access_keys: row.max_access_keys,
             request_quota: row.request_quota,
-            requestsUsed: row.requests_used ?? 0,
+            requests_used: row.requests_used ?? 0,
+            id: row.account_id!,
           },
     schema:
       row.schema_id === null ? null : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
@@ -159,17 +161,17 @@ function keyFactsFrom(row: KeyColumns): KeyFacts {
   };
 }
 
-const OVERRIDE_COLUMNS = ["plan", "max_record_bytes", "max_collections", "max_access_keys", "request_quota"] as const;
+const PAYER_COLUMNS = ["id", "plan", "max_record_bytes", "max_collections", "max_access_keys", "request_quota", "requests_used"] as const;
 
 export interface CreateContext {
   keys: KeyFacts;
-  /** Plan and overrides of each account a presented key belongs to; the authorised one owns the bin. */
-  limitsOf: (accountId: string) => LimitOverrides | null;
+  /** Limits and counter of each account a presented key belongs to; the authorised one owns the bin. */
+  payer: (accountId: string) => Payer | null;
   /** The `X-Collection-Id` collection, if it exists (any account; the caller checks ownership). */
   collection: { id: string; accountId: string; schema: SchemaRef | null } | null;
 }
 
-// Plus the m_* and k_* override columns, read through overridesFrom().
+// Plus the m_* and k_* payer columns, read through payerFrom().
 type CreateRow = KeyColumns & {
     c_id: string | null;
     c_account_id: string | null;
@@ -178,9 +180,9 @@ type CreateRow = KeyColumns & {
     schema_text: string | null;
   } & Record<string, unknown>;
 
-function overridesFrom(row: Record<string, unknown>, prefix: "m_" | "k_"): LimitOverrides | null {
-  if (row[`${prefix}plan`] === null) return null;
-  return Object.fromEntries(OVERRIDE_COLUMNS.map((col) => [col, row[`${prefix}${col}`]])) as unknown as LimitOverrides;
+function payerFrom(row: Record<string, unknown>, prefix: "m_" | "k_"): Payer | null {
+  if (row[`${prefix}id`] === null) return null;
+  return Object.fromEntries(PAYER_COLUMNS.map((col) => [col, row[`${prefix}${col}`]])) as unknown as Payer;
 }
 
 /** Keys, their accounts' limits and the target collection for a bin create, in one query. */
@@ -189,7 +191,7 @@ export async function loadCreateContext(
   creds: Credentials,
   collectionId: string | null,
 ): Promise<CreateContext> {
-  const columns = (alias: string, prefix: string) => OVERRIDE_COLUMNS.map((col) => `${alias}.${col} AS ${prefix}${col}`).join(", ");
+  const columns = (alias: string, prefix: string) => PAYER_COLUMNS.map((col) => `${alias}.${col} AS ${prefix}${col}`).join(", ");
   const row = await db
     .prepare(
       `SELECT m.id AS master_account_id, ${columns("m", "m_")},
@@ -208,12 +210,12 @@ export async function loadCreateContext(
     .first<CreateRow>();
   if (!row) throw new Error("create context query returned no row");
   const keys = keyFactsFrom(row);
-  const byAccount = new Map<string, LimitOverrides | null>();
-  if (keys.accessKey) byAccount.set(keys.accessKey.accountId, overridesFrom(row, "k_"));
-  if (keys.masterAccountId) byAccount.set(keys.masterAccountId, overridesFrom(row, "m_"));
+  const byAccount = new Map<string, Payer | null>();
+  if (keys.accessKey) byAccount.set(keys.accessKey.accountId, payerFrom(row, "k_"));
+  if (keys.masterAccountId) byAccount.set(keys.masterAccountId, payerFrom(row, "m_"));
   return {
     keys,
-    limitsOf: (accountId) => byAccount.get(accountId) ?? null,
+    payer: (accountId) => byAccount.get(accountId) ?? null,
     collection:
       row.c_id === null
         ? null
@@ -324,4 +326,13 @@ export function deleteBinStatements(db: D1Database, binId: string): D1PreparedSt
     db.prepare("DELETE FROM records WHERE bin_id = ?").bind(binId),
     db.prepare("DELETE FROM bins WHERE id = ?").bind(binId),
   ];
+}
+
+/** Versions 1..N of a bin (the base excluded), ascending, with each one's last write time. */
+export async function listVersions(db: D1Database, binId: string): Promise<{ version: number; updatedAt: string }[]> {
+  const { results } = await db
+    .prepare("SELECT version, updated_at FROM records WHERE bin_id = ? AND version >= 1 ORDER BY version")
+    .bind(binId)
+    .all<{ version: number; updated_at: string }>();
+  return results.map((r) => ({ version: r.version, updatedAt: r.updated_at }));
 }

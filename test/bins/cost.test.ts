@@ -1,17 +1,19 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { BASE, createAccount, createBin, master } from "../helpers";
+import { BASE, createAccount, createBin, master, patchAccount } from "../helpers";
 import { instrumentedEnv, setWriterEnv, type Counts } from "./instrumented";
 
-/** Sends a request through the Worker with counting bindings and returns the response. */
+/**
+ * Sends a request through the Worker with counting bindings whose D1 batches never settle. The only
+ * batch the Worker itself issues is the usage write (counter + access log) it hands to waitUntil, so
+ * a response that arrives at all proves that write is off the response path; it is counted as
+ * `d1.batch` but never awaited.
+ */
 async function fetchCounted(counts: Counts, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const ctx = createExecutionContext();
   const init: RequestInit = { method, headers: { ...headers, ...(body ? { "Content-Type": "application/json" } : {}) } };
   if (body) init.body = JSON.stringify(body);
-  const res = await worker.fetch(new Request(`${BASE}${path}`, init), instrumentedEnv(counts), ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+  return worker.fetch(new Request(`${BASE}${path}`, init), instrumentedEnv(counts, { d1BatchHangs: true }), createExecutionContext());
 }
 
 describe("the storage cost of a request", () => {
@@ -21,7 +23,9 @@ describe("the storage cost of a request", () => {
     const counts: Counts = {};
     const res = await fetchCounted(counts, "GET", `/v3/b/${bin.id}/latest`, master(account));
     expect(res.status).toBe(200);
-    expect(counts).toEqual({ "d1.query": 1, "r2.get": 1 });
+    expect(await res.json()).toMatchObject({ record: { cost: "read" } });
+    // d1.batch: the deferred usage write, started after the response was built and never awaited.
+    expect(counts).toEqual({ "d1.query": 1, "r2.get": 1, "d1.batch": 1 });
   });
 
   it("reads a public bin without a key at the same cost", async () => {
@@ -30,7 +34,7 @@ describe("the storage cost of a request", () => {
     const counts: Counts = {};
     const res = await fetchCounted(counts, "GET", `/v3/b/${bin.id}`, {});
     expect(res.status).toBe(200);
-    expect(counts).toEqual({ "d1.query": 1, "r2.get": 1 });
+    expect(counts).toEqual({ "d1.query": 1, "r2.get": 1, "d1.batch": 1 });
   });
 
   it("answers a matching If-None-Match from D1 alone", async () => {
@@ -43,7 +47,19 @@ describe("the storage cost of a request", () => {
       "If-None-Match": first.headers.get("ETag")!,
     });
     expect(res.status).toBe(304);
-    expect(counts).toEqual({ "d1.query": 1 });
+    expect(counts).toEqual({ "d1.query": 1, "d1.batch": 1 });
+  });
+
+  it("adds exactly one D1 round trip, the atomic quota check, for an account with a quota", async () => {
+    const account = await createAccount();
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: 100 } })).status).toBe(200);
+    const bin = await createBin(account, { cost: "quota" });
+    const counts: Counts = {};
+    const res = await fetchCounted(counts, "GET", `/v3/b/${bin.id}`, master(account));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("X-Requests-Limit")).toBe("100");
+    // The batch is now the access log row alone: the counter was incremented by the quota check.
+    expect(counts).toEqual({ "d1.query": 2, "r2.get": 1, "d1.batch": 1 });
   });
 
   it("writes a version with one Durable Object call, one R2 put and one D1 batch", async () => {
@@ -54,8 +70,9 @@ describe("the storage cost of a request", () => {
     const workerCounts: Counts = {};
     const res = await fetchCounted(workerCounts, "PUT", `/v3/b/${bin.id}`, { ...master(account), "X-Bin-Versioning": "true" }, { v: 1 });
     expect(res.status).toBe(200);
-    // The Worker: the single lookup that finds and authorises the bin, then the hop to its writer.
-    expect(workerCounts).toEqual({ "d1.query": 1, "do.write": 1 });
+    // The Worker: the single lookup that finds and authorises the bin, the hop to its writer, and
+    // the deferred usage write.
+    expect(workerCounts).toEqual({ "d1.query": 1, "do.write": 1, "d1.batch": 1 });
     // The writer already holds the head, so it only stores the body and commits.
     expect(writerCounts).toEqual({ "r2.put": 1, "d1.batch": 1 });
   });

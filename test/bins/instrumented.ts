@@ -71,6 +71,8 @@ export interface Faults {
   r2Put?: boolean;
   /** Make D1 `batch` reject after running nothing. */
   d1Batch?: boolean;
+  /** Make D1 `batch` never settle: shows which work a response does not wait for. */
+  d1BatchHangs?: boolean;
 }
 
 /** A copy of the Worker's bindings whose D1, R2 and Durable Object traffic is counted (and optionally failed). */
@@ -79,10 +81,21 @@ export function instrumentedEnv(counts: Counts, faults: Faults = {}): Env {
   const bodies = countingMethods(env.BODIES, "r2", counts, {
     ...(faults.r2Put ? { put: () => Promise.reject(new Error("injected R2 put failure")) } : {}),
   });
-  const dbWithFaults = faults.d1Batch
+  const failedBatch = faults.d1Batch
+    ? () => Promise.reject(new Error("injected D1 batch failure"))
+    : faults.d1BatchHangs
+      ? () => new Promise<never>(() => {})
+      : null;
+  const dbWithFaults = failedBatch
     ? new Proxy(db, {
         get(t, prop) {
-          if (prop === "batch") return () => Promise.reject(new Error("injected D1 batch failure"));
+          if (prop === "batch") {
+            return (statements: D1PreparedStatement[]) => {
+              bump(counts, "d1.batch");
+              void statements;
+              return failedBatch();
+            };
+          }
           const value = Reflect.get(t, prop);
           return typeof value === "function" ? value.bind(t) : value;
         },

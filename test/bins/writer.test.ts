@@ -30,7 +30,8 @@ async function bodyCount(id: string): Promise<number> {
   return (await env.BODIES.list({ prefix: `${id}/` })).objects.length;
 }
 
-describe("concurrent writes to one bin", () => {
+// 100 serialised writes take a few seconds locally, more on a loaded machine.
+describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
   it("gives 100 parallel versioned updates the versions 1..100 with no gap or duplicate", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });

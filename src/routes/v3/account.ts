@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import type { HonoEnv } from "../../env";
 import { requireMasterAccount } from "../../auth/account-auth";
 import { rotateMasterKey } from "../../accounts/service";
+import { accountUsage } from "../../accounts/store";
+import { effectiveLimits } from "../../accounts/limits";
 import { jsonResponse } from "../../http/json";
 
 export const account = new Hono<HonoEnv>();
@@ -10,4 +12,15 @@ export const account = new Hono<HonoEnv>();
 account.post("/master-key/rotate", async (c) => {
   const row = await requireMasterAccount(c);
   return jsonResponse(await rotateMasterKey(c.env, row));
+});
+
+/** Not counted, so it always answers, even for an account whose quota is exhausted. */
+account.get("/usage", async (c) => {
+  const row = await requireMasterAccount(c);
+  const usage = await accountUsage(c.env.DB, row.id);
+  return jsonResponse({
+    requests: { used: row.requests_used, limit: effectiveLimits(c.env, row).requestQuota },
+    bins: usage.bins,
+    storageBytes: usage.storageBytes,
+  });
 });

@@ -18,6 +18,7 @@ import {
   type CollectionRow,
 } from "../../collections/store";
 import { findSchemaDoc } from "../../schemas/store";
+import { charge } from "../../usage/charge";
 
 /** §4: master key only. */
 export const collections = new Hono<HonoEnv>();
@@ -34,15 +35,18 @@ const NAME: NameRules = {
 
 const collectionId = (c: C) => parseId(c.req.param("id"), "Invalid Collection Id provided");
 
+/** Looks the collection up inside the account (404), then charges the request (§1.6 steps 5–6). */
 async function ownCollection(c: C, account: AccountRow, id: string): Promise<CollectionRow> {
   const row = await findCollection(c.env.DB, account.id, id);
   if (!row) throw new AppError(404, "Collection not found");
+  await charge(c, account);
   return row;
 }
 
 collections.post("/", async (c) => {
   const name = requiredName(c, NAME);
   const account = await requireMasterAccount(c);
+  await charge(c, account);
   const row: CollectionRow = {
     id: newId(),
     account_id: account.id,
@@ -58,6 +62,7 @@ collections.post("/", async (c) => {
 
 collections.get("/", async (c) => {
   const account = await requireMasterAccount(c);
+  await charge(c, account);
   const rows = await listCollections(c.env.DB, account.id);
   return jsonResponse(
     rows.map((row) => ({
@@ -89,6 +94,7 @@ async function listBins(c: C, scope: "uncategorized" | "collection") {
   }
   const account = await requireMasterAccount(c);
   if (id !== null) await ownCollection(c, account, id);
+  else await charge(c, account);
   const page = await listBinsPage(c.env.DB, account.id, id, order, cursor);
   if (page === null) throw new AppError(404, "Bin not found or it doesn't belong to your account");
   return jsonResponse(
@@ -114,8 +120,10 @@ async function attachSchema(c: C) {
   if (raw === undefined) throw new AppError(400, "You need to pass X-Schema-Doc-Id in the header");
   const schemaId = parseId(raw, "Invalid Schema Id provided");
   const account = await requireMasterAccount(c);
-  const collection = await ownCollection(c, account, id);
+  const collection = await findCollection(c.env.DB, account.id, id);
+  if (!collection) throw new AppError(404, "Collection not found");
   if (!(await findSchemaDoc(c.env.DB, account.id, schemaId))) throw new AppError(404, "Schema Doc not found");
+  await charge(c, account);
   await setCollectionSchema(c.env.DB, id, schemaId);
   return jsonResponse({
     collectionName: collection.name,

@@ -1,0 +1,109 @@
+import type { Context } from "hono";
+import { strToU8, zipSync } from "fflate";
+import type { Charge, Env, HonoEnv } from "../env";
+
+export interface LogRow {
+  time: string;
+  method: string;
+  path: string;
+  bin_id: string | null;
+  status: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+const BIN_IN_PATH = /\/(?:b|e)\/(?:update\/)?([0-9a-fA-F]{24})(?:\/|$)/;
+
+export const accessLogsEnabled = (env: Env): boolean => (env.ACCESS_LOGS ?? "true").toLowerCase() !== "false";
+
+/**
+ * The writes a charged request owes after its response: the deferred counter increment (accounts
+ * without a quota) and the access log row. One batch, run with waitUntil: the response never waits.
+ */
+export function afterResponseStatements(c: Context<HonoEnv>, charge: Charge): D1PreparedStatement[] {
+  const db = c.env.DB;
+  const statements: D1PreparedStatement[] = [];
+  if (charge.deferred) {
+    statements.push(db.prepare("UPDATE accounts SET requests_used = requests_used + 1 WHERE id = ?").bind(charge.accountId));
+  }
+  if (accessLogsEnabled(c.env)) {
+    const time = new Date().toISOString();
+    statements.push(
+      db
+        .prepare(
+          "INSERT INTO access_logs (account_id, day, time, method, path, bin_id, status, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(
+          charge.accountId,
+          time.slice(0, 10),
+          time,
+          c.req.method,
+          c.req.path,
+          BIN_IN_PATH.exec(c.req.path)?.[1]?.toLowerCase() ?? null,
+          c.res.status,
+          c.req.header("CF-Connecting-IP") ?? null,
+          c.req.header("User-Agent") ?? null,
+        ),
+    );
+  }
+  return statements;
+}
+
+/** UTC days with entries, oldest first, as DD-MM-YYYY. */
+export async function logDays(db: D1Database, accountId: string): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT DISTINCT day FROM access_logs WHERE account_id = ? ORDER BY day")
+    .bind(accountId)
+    .all<{ day: string }>();
+  return results.map((r) => isoDayToDmy(r.day));
+}
+
+export async function logsOfDay(db: D1Database, accountId: string, isoDay: string): Promise<LogRow[]> {
+  const { results } = await db
+    .prepare(
+      "SELECT time, method, path, bin_id, status, ip, user_agent FROM access_logs WHERE account_id = ? AND day = ? ORDER BY time, id",
+    )
+    .bind(accountId, isoDay)
+    .all<LogRow>();
+  return results;
+}
+
+export const isoDayToDmy = (day: string): string => `${day.slice(8, 10)}-${day.slice(5, 7)}-${day.slice(0, 4)}`;
+
+/** `DD-MM-YYYY` → `YYYY-MM-DD`, or null if it is not a real calendar date. */
+export function dmyToIsoDay(dmy: string): string | null {
+  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(dmy);
+  if (!m) return null;
+  const iso = `${m[3]}-${m[2]}-${m[1]}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
+/** RFC 4180: quote fields containing a comma, quote, CR or LF; double inner quotes; CRLF line ends. */
+function csvField(value: string | number | null): string {
+  const text = value === null ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function logsCsv(rows: LogRow[]): string {
+  const lines = [["time", "method", "path", "binId", "status", "ip", "userAgent"].join(",")];
+  for (const r of rows) {
+    lines.push([r.time, r.method, r.path, r.bin_id, r.status, r.ip, r.user_agent].map(csvField).join(","));
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+export function zipOne(fileName: string, content: string): Uint8Array {
+  return zipSync({ [fileName]: strToU8(content) });
+}
+
+/** Scheduled job: drop log days past retention and rate-limit windows that have closed. */
+export async function pruneUsage(env: Env, now: Date): Promise<void> {
+  const days = Number(env.LOG_RETENTION_DAYS ?? 30);
+  const keep = Number.isInteger(days) && days > 0 ? days : 30;
+  const cutoff = new Date(now.getTime() - keep * 86_400_000).toISOString().slice(0, 10);
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM access_logs WHERE day <= ?").bind(cutoff),
+    env.DB.prepare("DELETE FROM rate_windows WHERE window_start < ?").bind(Math.floor(now.getTime() / 60_000) - 1),
+  ]);
+}

@@ -1,0 +1,19 @@
+import type { MiddlewareHandler } from "hono";
+import type { HonoEnv } from "../env";
+import { setResponseHeaders } from "../http/cors";
+import { usageHeaders } from "./charge";
+import { afterResponseStatements } from "./logs";
+
+/** Decorates charged responses (errors included) and settles their counting and logging afterwards. */
+export const usage: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  await next();
+  const charge = c.get("charge");
+  if (!charge) return;
+  setResponseHeaders(c, usageHeaders(charge));
+  const statements = afterResponseStatements(c, charge);
+  if (statements.length > 0) {
+    c.executionCtx.waitUntil(
+      c.env.DB.batch(statements).catch((err) => console.error("failed to record usage", err)),
+    );
+  }
+};
