@@ -7,19 +7,38 @@ import { account } from "./routes/v3/account";
 import { bins } from "./routes/v3/bins";
 import { collections } from "./routes/v3/collections";
 import { schemas } from "./routes/v3/schemas";
+import { accessKeys } from "./routes/v3/access-keys";
+import { logs } from "./routes/v3/logs";
+import { v1 } from "./routes/legacy/v1";
+import { v2 } from "./routes/legacy/v2";
+import { usage } from "./usage/middleware";
+import { pruneUsage } from "./usage/logs";
 
 const app = new Hono<HonoEnv>({ strict: false });
 
 app.use(cors);
+app.use(usage);
 
 app.route("/v3/admin", admin);
 app.route("/v3/account", account);
 app.route("/v3/b", bins);
 app.route("/v3/c", collections);
 app.route("/v3/s", schemas);
+app.route("/v3/a", accessKeys);
+app.route("/v3/l", logs);
+// Legacy APIs at the root, after v3. v1 first: its literal `/b/new`, `/b/update/<id>` and `/pretty`
+// paths must win over v2's `/b/<id>[/<version>]`.
+app.route("/", v1);
+app.route("/", v2);
 
 app.notFound((c) => renderError(c, routeNotFound()));
 app.onError((err, c) => renderError(c, err));
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** Cron Trigger: prunes access logs past retention and closed rate-limit windows. */
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(pruneUsage(env, new Date(controller.scheduledTime)));
+  },
+} satisfies ExportedHandler<HonoEnv["Bindings"]>;
 export { BinWriter } from "./bins/bin-writer";

@@ -1,5 +1,6 @@
-import type { Env } from "../env";
-import { AppError, type ErrorPayload } from "../errors";
+import type { Context } from "hono";
+import type { Env, HonoEnv } from "../env";
+import { AppError, fromPayload, type ErrorPayload } from "../errors";
 import { isOwnerMaster } from "../auth/bin-access";
 import type { KeyFacts } from "../auth/credentials";
 import { effectiveLimits, planDefaults, recordTooLargeMessage, type LimitOverrides } from "../accounts/limits";
@@ -9,7 +10,8 @@ import { getBody } from "../storage/bodies";
 import { loadBinView, type BinView, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bins";
 import type { Credentials } from "../auth/credentials";
 import type { Outcome, WriteRequest, WriteResult } from "./bin-writer";
-import type { StoredRecord } from "./records";
+import { toStoredRecord, type StoredRecord } from "./records";
+import { charge } from "../usage/charge";
 
 export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
 
@@ -106,4 +108,49 @@ export function unwrap<T>(outcome: Outcome<T>, notFound: ErrorPayload): T {
 
 export async function writeRecord(env: Env, request: WriteRequest, notFound: ErrorPayload): Promise<WriteResult> {
   return unwrap(await writerFor(env, request.binId).write(request), notFound);
+}
+
+/**
+ * §1.6 steps 5 and 6 for a bin route: find the bin (the caller's not-found wording), authorise,
+ * then charge its owner (anonymous bins are never charged).
+ */
+export async function openBin(
+  c: Context<HonoEnv>,
+  id: string,
+  creds: Credentials,
+  options: { notFound: ErrorPayload; version?: number | null; authorize: (view: BinView) => void },
+): Promise<BinView> {
+  const view = await loadBinView(c.env.DB, id, creds, options.version ?? null);
+  if (!view) throw fromPayload(options.notFound);
+  options.authorize(view);
+  if (view.owner) await charge(c, view.owner);
+  return view;
+}
+
+/** What a create checks once the body rules passed: record size (§3.0), then the schema (§5.4). */
+export async function checkAndCreateBin(
+  env: Env,
+  bin: NewBin,
+  value: unknown,
+  checks: { owner: LimitOverrides | null; schema: SchemaRef | null; schemaStatus: 400 | 401 | 422 },
+) {
+  const record = await toStoredRecord(value);
+  enforceRecordSize(env, checks.owner, record, "create");
+  enforceSchema(checks.schema, value, checks.schemaStatus);
+  return { bin: await createBin(env, bin, record), record };
+}
+
+/** The update counterpart: size and schema checks against the bin's owner and collection, then the write. */
+export async function checkAndWriteRecord(
+  env: Env,
+  view: BinView,
+  value: unknown,
+  options: { versioned: boolean; schemaStatus: 400 | 401 | 422; notFound: ErrorPayload; ifMatch?: string },
+): Promise<{ record: StoredRecord; result: WriteResult }> {
+  const record = await toStoredRecord(value);
+  enforceRecordSize(env, view.owner, record, "update");
+  enforceSchema(view.schema, value, options.schemaStatus);
+  const request: WriteRequest = { binId: view.id, record, versioned: options.versioned };
+  if (options.ifMatch) request.ifMatch = options.ifMatch;
+  return { record, result: await writeRecord(env, request, options.notFound) };
 }

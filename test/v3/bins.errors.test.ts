@@ -662,6 +662,21 @@ describe("order of checks", () => {
     await expectError(res, 412, "Precondition failed: bin has changed");
   });
 
+  it("authorises before checking If-Match", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: 1 });
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers: { "If-Match": '"0-0000000000000000"' }, body: { a: 2 } }),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
+    );
+    await expectError(
+      await call("DELETE", `/v3/b/${bin.id}`, { headers: { "If-Match": '"0-0000000000000000"' } }),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to delete a bin",
+    );
+  });
+
   it("answers 404, not 412, for an unknown bin with If-Match", async () => {
     const account = await createAccount();
     await expectError(

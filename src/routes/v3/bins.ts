@@ -23,6 +23,7 @@ import {
   writerFor,
 } from "../../bins/service";
 import { loadBinView, loadCreateContext, type BinView } from "../../storage/bins";
+import { charge } from "../../usage/charge";
 
 export const bins = new Hono<HonoEnv>();
 
@@ -31,9 +32,21 @@ type C = Context<HonoEnv>;
 const BIN_NOT_FOUND = "Bin not found or it doesn't belong to your account";
 const binId = (c: C) => parseId(c.req.param("id"), "Invalid Bin Id provided");
 
-async function findBin(c: C, id: string, creds: Credentials, message = BIN_NOT_FOUND, version: number | null = null) {
+/**
+ * §1.6 steps 5 and 6 for bin routes: find the bin (404), authorise, then charge its owner
+ * (anonymous bins are never charged).
+ */
+async function openBin(
+  c: C,
+  id: string,
+  creds: Credentials,
+  authorize: (view: BinView) => void,
+  { notFound = BIN_NOT_FOUND, version = null }: { notFound?: string; version?: number | null } = {},
+): Promise<BinView> {
   const view = await loadBinView(c.env.DB, id, creds, version);
-  if (!view) throw new AppError(404, message);
+  if (!view) throw new AppError(404, notFound);
+  authorize(view);
+  if (view.owner) await charge(c, view.owner);
   return view;
 }
 
@@ -73,10 +86,12 @@ bins.post("/", async (c) => {
   if (collectionId !== null && collection?.accountId !== ownerId) {
     throw new AppError(400, "Invalid Collection Id provided");
   }
+  const payer = context.payer(ownerId);
+  if (payer) await charge(c, payer);
 
   const value = parseRecordBody(c, text, V3_RECORD_RULES);
   const record = await toStoredRecord(value);
-  enforceRecordSize(c.env, context.limitsOf(ownerId), record, "create");
+  enforceRecordSize(c.env, payer, record, "create");
   enforceSchema(collection?.schema ?? null, value);
 
   const bin = await createBin(c.env, { ownerId, private: isPrivate, name, collectionId }, record);
@@ -97,16 +112,16 @@ bins.post("/", async (c) => {
 bins.get("/:id/versions/count", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds);
-  if (view.private) {
+  const view = await openBin(c, id, creds, (v) => {
+    if (!v.private) return;
     authorizeOwnerMaster(
-      view,
+      v,
       creds,
-      view.keys,
+      v.keys,
       "You need to pass X-Master-Key in the header to get version count for the private bin",
       "X-Master-Key is invalid or the bin doesn't belong to your account",
     );
-  }
+  });
   const metadata = { id, versionCount: view.versionCount, private: view.private };
   return jsonResponse({ metadata, metaData: metadata });
 });
@@ -115,8 +130,7 @@ bins.delete("/:id/versions", async (c) => {
   const id = binId(c);
   const preserve = booleanHeader(c, "X-Preserve-Latest", "X-Preserve-Latest must be true or false") ?? false;
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds);
-  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
   const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve), {
     status: 404,
     message: BIN_NOT_FOUND,
@@ -141,8 +155,7 @@ bins.put("/:id/meta/name", async (c) => {
     throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
   }
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds);
-  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
   unwrap(await writerFor(c.env, id).setMeta(id, { name: name.value }), { status: 404, message: BIN_NOT_FOUND });
   return jsonResponse({ record: id, metadata: { name: name.value } });
 });
@@ -154,8 +167,7 @@ bins.put("/:id/meta/privacy", async (c) => {
     throw new AppError(400, "You need to provide X-Bin-Private header to change the Bin privacy");
   }
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds);
-  authorizeOwnerMaster(view, creds, view.keys, NEED_MASTER_KEY);
+  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
   unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }), { status: 404, message: BIN_NOT_FOUND });
   return jsonResponse({ record: id, metadata: { private: isPrivate } });
 });
@@ -212,8 +224,7 @@ async function readBin(c: C, segment: string | undefined) {
   const sel = selector(c);
   const withMeta = metadataWanted(c);
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds, BIN_NOT_FOUND, version);
-  authorizeBin("read", view, creds, view.keys);
+  const view = await openBin(c, id, creds, (v) => authorizeBin("read", v, creds, v.keys), { version });
   if (!view.record) throw new AppError(404, "Bin version not found");
 
   const baseHeaders = (record: { version: number; hash: string }) => ({
@@ -253,8 +264,7 @@ bins.put("/:id", async (c) => {
   const text = await readBodyText(c);
   const requested = booleanHeader(c, "X-Bin-Versioning", "X-Bin-Versioning must be true or false");
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds, "Bin not found");
-  authorizeBin("update", view, creds, view.keys);
+  const view = await openBin(c, id, creds, (v) => authorizeBin("update", v, creds, v.keys), { notFound: "Bin not found" });
   const ifMatch = checkIfMatch(c, view);
 
   const value = parseRecordBody(c, text, V3_RECORD_RULES);
@@ -279,8 +289,7 @@ bins.put("/:id", async (c) => {
 bins.delete("/:id", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
-  const view = await findBin(c, id, creds);
-  authorizeBin("delete", view, creds, view.keys);
+  const view = await openBin(c, id, creds, (v) => authorizeBin("delete", v, creds, v.keys));
   const ifMatch = checkIfMatch(c, view);
   const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), {
     status: 404,

@@ -3,12 +3,13 @@ import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { requireMasterAccount } from "../../auth/account-auth";
 import type { AccountRow } from "../../accounts/store";
-import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
+import { isBlank, isPlainObject, parseJson, readBodyText } from "../../http/body";
 import { nameHeader, requiredName, type NameRules } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { rawJsonResponse } from "../../http/json";
-import { compileSchema, InvalidSchemaError } from "../../schemas/validator";
+import { parseSchemaDocument, V3_SCHEMA_BODY_RULES } from "../../schemas/body";
 import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
+import { charge } from "../../usage/charge";
 
 /** §5: master key only; no delete route. */
 export const schemas = new Hono<HonoEnv>();
@@ -29,26 +30,16 @@ const schemaId = (c: C) => parseId(c.req.param("id"), "Invalid Schema Id provide
 const optionalName = (c: C): string | undefined =>
   nameHeader(c, NAME.header).kind === "absent" ? undefined : requiredName(c, NAME);
 
+/** Looks the doc up inside the account (404), then charges the request (§1.6 steps 5–6). */
 async function ownSchemaDoc(c: C, account: AccountRow, id: string): Promise<SchemaDocRow> {
   const row = await findSchemaDoc(c.env.DB, account.id, id);
   if (!row) throw new AppError(404, "Schema Doc not found");
+  await charge(c, account);
   return row;
 }
 
 /** Body rules of §5.1, returning the schema as compact JSON text. */
-export function parseSchemaBody(c: C, text: string): string {
-  if (!isJsonContentType(c)) throw new AppError(400, "You need to pass Content-Type set to application/json");
-  if (isBlank(text)) throw new AppError(400, "Invalid JSON Schema");
-  const parsed = parseJson(text);
-  if (!parsed.ok) throw new AppError(400, "Invalid JSON. Please try again");
-  try {
-    compileSchema(parsed.value);
-  } catch (err) {
-    if (err instanceof InvalidSchemaError) throw new AppError(400, "Invalid JSON Schema");
-    throw err;
-  }
-  return JSON.stringify(parsed.value);
-}
+export const parseSchemaBody = (c: C, text: string): string => parseSchemaDocument(c, text, V3_SCHEMA_BODY_RULES);
 
 const render = (row: SchemaDocRow) =>
   rawJsonResponse(
@@ -59,6 +50,7 @@ schemas.post("/", async (c) => {
   const text = await readBodyText(c);
   const name = requiredName(c, NAME);
   const account = await requireMasterAccount(c);
+  await charge(c, account);
   const row: SchemaDocRow = {
     id: newId(),
     account_id: account.id,

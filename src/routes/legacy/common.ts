@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import type { Env, HonoEnv } from "../../env";
+import { AppError, fromPayload, type ErrorPayload } from "../../errors";
+import { isOwnerMaster } from "../../auth/bin-access";
+import { readLegacyCredentials, type Credentials } from "../../auth/credentials";
+import { openBin, readRecordText } from "../../bins/service";
+import { loadCreateContext, type BinView, type SchemaRef } from "../../storage/bins";
+import { charge, type Payer } from "../../usage/charge";
+
+// What v2 and v1 share: `secret-key` is the master key, and on a bin only its owner's key counts.
+
+export const INVALID_SECRET_KEY = "Invalid secret key provided.";
+export const INVALID_COLLECTION_ID = "Invalid Collection ID";
+export const NEED_SECRET_KEY_TO_CREATE = "You need to pass a secret-key in the header to Create a Bin";
+
+const anonymousBinsAllowed = (env: Env): boolean => env.ALLOW_ANONYMOUS_BINS?.trim().toLowerCase() === "true";
+
+/** An anonymous bin has no owner, so no key ever passes this: it can never be deleted or reconfigured. */
+export const isOwner = (view: BinView): boolean => isOwnerMaster(view, view.keys);
+
+export interface Creator {
+  /** Null for an anonymous bin. */
+  ownerId: string | null;
+  payer: Payer | null;
+  schema: SchemaRef | null;
+}
+
+/**
+ * Who owns a bin created through v2/v1: the `secret-key`'s account, or nobody when no key is sent,
+ * the operator allows anonymous bins and the request asks for nothing an owner is needed for.
+ * A `collectionId` (v2 only) must be the key account's own collection.
+ */
+export async function resolveCreator(
+  c: Context<HonoEnv>,
+  options: { anonymousOk: boolean; collectionId?: string | null },
+): Promise<Creator> {
+  const creds = await readLegacyCredentials(c);
+  if (!creds.masterHash) {
+    if (!options.anonymousOk || !anonymousBinsAllowed(c.env)) throw new AppError(401, NEED_SECRET_KEY_TO_CREATE);
+    return { ownerId: null, payer: null, schema: null };
+  }
+  const context = await loadCreateContext(c.env.DB, creds, options.collectionId ?? null);
+  const ownerId = context.keys.masterAccountId;
+  if (!ownerId) throw new AppError(401, INVALID_SECRET_KEY);
+  if (options.collectionId && context.collection?.accountId !== ownerId) {
+    throw new AppError(422, INVALID_COLLECTION_ID);
+  }
+  const payer = context.payer(ownerId);
+  if (payer) await charge(c, payer);
+  return { ownerId, payer, schema: context.collection?.schema ?? null };
+}
+
+/** A legacy read's version segment: none = the base (§8.2, unlike v3), `latest`, or 1..N. */
+function legacyVersion(segment: string | undefined, notFound: ErrorPayload): number | null {
+  if (segment === undefined) return 0;
+  if (segment === "latest") return null;
+  const n = /^\d{1,9}$/.test(segment) ? Number(segment) : 0;
+  if (n < 1) throw fromPayload(notFound);
+  return n;
+}
+
+/** The selected record's compact text, for v2 raw reads and v1 pretty reads alike. */
+export async function readLegacyRecord(
+  c: Context<HonoEnv>,
+  id: string,
+  segment: string | undefined,
+  errors: { binNotFound: ErrorPayload; versionNotFound: ErrorPayload; authorize: (view: BinView, creds: Credentials) => void },
+): Promise<string> {
+  const version = legacyVersion(segment, errors.versionNotFound);
+  const creds = await readLegacyCredentials(c);
+  const view = await openBin(c, id, creds, {
+    notFound: errors.binNotFound,
+    version,
+    authorize: (v) => errors.authorize(v, creds),
+  });
+  if (!view.record) throw fromPayload(errors.versionNotFound);
+  const found = await readRecordText(c.env, view, creds, version);
+  // Gone between the lookup and the body fetch: the bin was deleted, or its versions were.
+  if (!found) throw fromPayload(version ? errors.versionNotFound : errors.binNotFound);
+  return found.text;
+}
