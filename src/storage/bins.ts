@@ -336,3 +336,20 @@ export async function listVersions(db: D1Database, binId: string): Promise<{ ver
     .all<{ version: number; updated_at: string }>();
   return results.map((r) => ({ version: r.version, updatedAt: r.updated_at }));
 }
+
+/** A page of stored records, newest first, numbered below `before`; one extra row tells if more remain. */
+export async function listRecordsPage(
+  db: D1Database,
+  binId: string,
+  before: number | null,
+  limit: number,
+): Promise<{ records: { version: number; updatedAt: string; size: number }[]; more: boolean }> {
+  const { results } = await db
+    .prepare("SELECT version, updated_at, size FROM records WHERE bin_id = ? AND version < ? ORDER BY version DESC LIMIT ?")
+    .bind(binId, before ?? Number.MAX_SAFE_INTEGER, limit + 1)
+    .all<{ version: number; updated_at: string; size: number }>();
+  return {
+    records: results.slice(0, limit).map((r) => ({ version: r.version, updatedAt: r.updated_at, size: r.size })),
+    more: results.length > limit,
+  };
+}

@@ -11,18 +11,17 @@ import { jsonResponse, rawJsonResponse } from "../../http/json";
 import { compileJsonPath, JsonPathError } from "../../bins/json-path";
 import { resolveDotPath } from "../../bins/dot-path";
 import { ifNoneMatchHits, ifMatchPasses } from "../../bins/conditional";
-import { etagOf, parseRecordBody, toStoredRecord, V3_RECORD_RULES } from "../../bins/records";
+import { etagOf, parseRecordBody, V3_RECORD_RULES } from "../../bins/records";
 import {
-  createBin,
+  checkAndCreateBin,
+  checkAndWriteRecord,
   decideVersioning,
-  enforceRecordSize,
-  enforceSchema,
+  openBin,
   readRecordText,
   unwrap,
-  writeRecord,
   writerFor,
 } from "../../bins/service";
-import { loadBinView, loadCreateContext, type BinView } from "../../storage/bins";
+import { listRecordsPage, loadCreateContext, type BinView } from "../../storage/bins";
 import { charge } from "../../usage/charge";
 
 export const bins = new Hono<HonoEnv>();
@@ -32,23 +31,7 @@ type C = Context<HonoEnv>;
 const BIN_NOT_FOUND = "Bin not found or it doesn't belong to your account";
 const binId = (c: C) => parseId(c.req.param("id"), "Invalid Bin Id provided");
 
-/**
- * §1.6 steps 5 and 6 for bin routes: find the bin (404), authorise, then charge its owner
- * (anonymous bins are never charged).
- */
-async function openBin(
-  c: C,
-  id: string,
-  creds: Credentials,
-  authorize: (view: BinView) => void,
-  { notFound = BIN_NOT_FOUND, version = null }: { notFound?: string; version?: number | null } = {},
-): Promise<BinView> {
-  const view = await loadBinView(c.env.DB, id, creds, version);
-  if (!view) throw new AppError(404, notFound);
-  authorize(view);
-  if (view.owner) await charge(c, view.owner);
-  return view;
-}
+const notFound = (message = BIN_NOT_FOUND) => ({ status: 404 as const, message });
 
 function binName(c: C): string | null {
   const name = nameHeader(c, "X-Bin-Name");
@@ -90,11 +73,12 @@ bins.post("/", async (c) => {
   if (payer) await charge(c, payer);
 
   const value = parseRecordBody(c, text, V3_RECORD_RULES);
-  const record = await toStoredRecord(value);
-  enforceRecordSize(c.env, payer, record, "create");
-  enforceSchema(collection?.schema ?? null, value);
-
-  const bin = await createBin(c.env, { ownerId, private: isPrivate, name, collectionId }, record);
+  const { bin, record } = await checkAndCreateBin(
+    c.env,
+    { ownerId, private: isPrivate, name, collectionId },
+    value,
+    { owner: payer, schema: collection?.schema ?? null, schemaStatus: 400 },
+  );
   const metadata = {
     id: bin.id,
     createdAt: bin.createdAt,
@@ -112,29 +96,59 @@ bins.post("/", async (c) => {
 bins.get("/:id/versions/count", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, (v) => {
-    if (!v.private) return;
-    authorizeOwnerMaster(
-      v,
-      creds,
-      v.keys,
-      "You need to pass X-Master-Key in the header to get version count for the private bin",
-      "X-Master-Key is invalid or the bin doesn't belong to your account",
-    );
+  const view = await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => {
+      if (!v.private) return;
+      authorizeOwnerMaster(
+        v,
+        creds,
+        v.keys,
+        "You need to pass X-Master-Key in the header to get version count for the private bin",
+        "X-Master-Key is invalid or the bin doesn't belong to your account",
+      );
+    },
   });
   const metadata = { id, versionCount: view.versionCount, private: view.private };
   return jsonResponse({ metadata, metaData: metadata });
+});
+
+/** §10.3: newest first, the base last; `nextBefore` pages towards older records. */
+bins.get("/:id/versions", async (c) => {
+  const id = binId(c);
+  const paging = (name: string, min: number, max: number): number | null => {
+    const raw = c.req.query(name);
+    if (raw === undefined) return null;
+    if (!/^\d{1,10}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      throw new AppError(400, "Invalid paging parameters");
+    }
+    return Number(raw);
+  };
+  const limit = paging("limit", 1, 100) ?? 20;
+  const before = paging("before", 0, Number.MAX_SAFE_INTEGER);
+  const creds = await readV3Credentials(c);
+  const view = await openBin(c, id, creds, { notFound: notFound(), authorize: (v) => authorizeBin("read", v, creds, v.keys) });
+  const page = await listRecordsPage(c.env.DB, id, before, limit);
+  return jsonResponse({
+    versions: page.records.map((r) => ({ version: r.version, createdAt: r.updatedAt, size: r.size })),
+    metadata: {
+      id,
+      private: view.private,
+      versionCount: view.versionCount,
+      nextBefore: page.more ? page.records.at(-1)!.version : null,
+    },
+  });
 });
 
 bins.delete("/:id/versions", async (c) => {
   const id = binId(c);
   const preserve = booleanHeader(c, "X-Preserve-Latest", "X-Preserve-Latest must be true or false") ?? false;
   const creds = await readV3Credentials(c);
-  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
-  const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve), {
-    status: 404,
-    message: BIN_NOT_FOUND,
+  await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
   });
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve), notFound());
   if (versionsDeleted === 0) return jsonResponse({ message: "No versions found" });
   const metadata = { id, versionsDeleted };
   return jsonResponse({
@@ -155,8 +169,11 @@ bins.put("/:id/meta/name", async (c) => {
     throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
   }
   const creds = await readV3Credentials(c);
-  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
-  unwrap(await writerFor(c.env, id).setMeta(id, { name: name.value }), { status: 404, message: BIN_NOT_FOUND });
+  await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
+  });
+  unwrap(await writerFor(c.env, id).setMeta(id, { name: name.value }), notFound());
   return jsonResponse({ record: id, metadata: { name: name.value } });
 });
 
@@ -167,8 +184,11 @@ bins.put("/:id/meta/privacy", async (c) => {
     throw new AppError(400, "You need to provide X-Bin-Private header to change the Bin privacy");
   }
   const creds = await readV3Credentials(c);
-  await openBin(c, id, creds, (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY));
-  unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }), { status: 404, message: BIN_NOT_FOUND });
+  await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
+  });
+  unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }), notFound());
   return jsonResponse({ record: id, metadata: { private: isPrivate } });
 });
 
@@ -224,7 +244,11 @@ async function readBin(c: C, segment: string | undefined) {
   const sel = selector(c);
   const withMeta = metadataWanted(c);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, (v) => authorizeBin("read", v, creds, v.keys), { version });
+  const view = await openBin(c, id, creds, {
+    notFound: notFound(),
+    version,
+    authorize: (v) => authorizeBin("read", v, creds, v.keys),
+  });
   if (!view.record) throw new AppError(404, "Bin version not found");
 
   const baseHeaders = (record: { version: number; hash: string }) => ({
@@ -264,19 +288,19 @@ bins.put("/:id", async (c) => {
   const text = await readBodyText(c);
   const requested = booleanHeader(c, "X-Bin-Versioning", "X-Bin-Versioning must be true or false");
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, (v) => authorizeBin("update", v, creds, v.keys), { notFound: "Bin not found" });
+  const view = await openBin(c, id, creds, {
+    notFound: notFound("Bin not found"),
+    authorize: (v) => authorizeBin("update", v, creds, v.keys),
+  });
   const ifMatch = checkIfMatch(c, view);
 
   const value = parseRecordBody(c, text, V3_RECORD_RULES);
-  const record = await toStoredRecord(value);
-  enforceRecordSize(c.env, view.owner, record, "update");
-  enforceSchema(view.schema, value);
-
-  const result = await writeRecord(
-    c.env,
-    { binId: id, record, versioned: decideVersioning(view, view.keys, requested), ...(ifMatch ? { ifMatch } : {}) },
-    { status: 404, message: "Bin not found" },
-  );
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
+    versioned: decideVersioning(view, view.keys, requested),
+    schemaStatus: 400,
+    notFound: notFound("Bin not found"),
+    ...(ifMatch ? { ifMatch } : {}),
+  });
   const metadata = { parentId: id, private: view.private, ...(result.appended ? { version: result.version } : {}) };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
     "X-Bin-Version": String(result.version),
@@ -289,11 +313,8 @@ bins.put("/:id", async (c) => {
 bins.delete("/:id", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, (v) => authorizeBin("delete", v, creds, v.keys));
+  const view = await openBin(c, id, creds, { notFound: notFound(), authorize: (v) => authorizeBin("delete", v, creds, v.keys) });
   const ifMatch = checkIfMatch(c, view);
-  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), {
-    status: 404,
-    message: BIN_NOT_FOUND,
-  });
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), notFound());
   return jsonResponse({ metadata: { id, versionsDeleted }, message: "Bin deleted successfully" });
 });
