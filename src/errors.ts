@@ -17,20 +17,13 @@ export class AppError extends Error {
   }
 }
 
-/** A failure that must cross the Durable Object RPC boundary, where class identity is lost. */
+/** An error described as data, for callers that pick the wording (e.g. per API version) before throwing. */
 export interface ErrorPayload {
   status: ContentfulStatusCode;
   message: string;
   extra?: Record<string, unknown>;
   headers?: Record<string, string>;
 }
-
-export const toPayload = (e: AppError): ErrorPayload => ({
-  status: e.status,
-  message: e.message,
-  ...(e.extra ? { extra: e.extra } : {}),
-  ...(e.headers ? { headers: e.headers } : {}),
-});
 
 export const fromPayload = (p: ErrorPayload): AppError => new AppError(p.status, p.message, p.extra, p.headers);
 

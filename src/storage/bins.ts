@@ -35,7 +35,7 @@ export interface BinView {
   schema: SchemaRef | null;
 }
 
-interface BinViewRow {
+interface BinViewRow extends KeyColumns {
   id: string;
   account_id: string | null;
   private: number;
@@ -48,13 +48,6 @@ interface BinViewRow {
   hash: string | null;
   size: number | null;
   updated_at: string | null;
-  master_account_id: string | null;
-  ak_id: string | null;
-  ak_account_id: string | null;
-  ak_create: number | null;
-  ak_read: number | null;
-  ak_update: number | null;
-  ak_delete: number | null;
   plan: Plan | null;
   max_record_bytes: number | null;
   max_collections: number | null;

@@ -4,6 +4,9 @@ import { AppError, fromPayload, type ErrorPayload } from "../../errors";
 import { isOwnerMaster } from "../../auth/bin-access";
 import { readLegacyCredentials, type Credentials } from "../../auth/credentials";
 import { openBin, readRecordText } from "../../bins/service";
+import type { WriteResult } from "../../bins/bin-writer";
+import type { StoredRecord } from "../../bins/records";
+import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
 import { loadCreateContext, type BinView, type SchemaRef } from "../../storage/bins";
 import { charge, type Payer } from "../../usage/charge";
 
@@ -78,4 +81,18 @@ export async function readLegacyRecord(
   // Gone between the lookup and the body fetch: the bin was deleted, or its versions were.
   if (!found) throw fromPayload(version ? errors.versionNotFound : errors.binNotFound);
   return found.text;
+}
+
+/** v2 and v1 answer an update the same way (§8.3, §9.2); at the cap, the header replaces `version`. */
+export function legacyUpdateResponse(id: string, record: StoredRecord, result: WriteResult): Response {
+  return rawJsonResponse(
+    jsonObjectText({
+      success: true,
+      data: new RawJson(record.text),
+      parentId: id,
+      version: result.appended ? result.version : undefined,
+    }),
+    200,
+    result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : undefined,
+  );
 }

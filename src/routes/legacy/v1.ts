@@ -9,7 +9,7 @@ import { booleanHeader } from "../../http/headers";
 import { parseId } from "../../http/ids";
 import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
 import type { BinView } from "../../storage/bins";
-import { isOwner, readLegacyRecord, resolveCreator } from "./common";
+import { isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
 /** JSONBin API v1 (§9) at the root: stringified snippets, always-public bins, `/pretty` reads. */
 export const v1 = new Hono<HonoEnv>();
@@ -71,16 +71,7 @@ async function update(c: C) {
     schemaStatus: 422,
     notFound: SNIPPET_NOT_FOUND,
   });
-  return rawJsonResponse(
-    jsonObjectText({
-      success: true,
-      data: new RawJson(record.text),
-      parentId: id,
-      version: result.appended ? result.version : undefined,
-    }),
-    200,
-    result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : undefined,
-  );
+  return legacyUpdateResponse(id, record, result);
 }
 
 v1.post("/b/update/:id", update);

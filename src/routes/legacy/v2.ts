@@ -16,7 +16,7 @@ import { isEmptySchemaBody, parseSchemaDocument, V2_SCHEMA_BODY_RULES } from "..
 import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
 import { listVersions, type BinView } from "../../storage/bins";
 import { charge } from "../../usage/charge";
-import { INVALID_COLLECTION_ID, INVALID_SECRET_KEY, isOwner, readLegacyRecord, resolveCreator } from "./common";
+import { INVALID_COLLECTION_ID, INVALID_SECRET_KEY, isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
 /** JSONBin API v2 (§8) at the root, translated onto the v3 services. */
 export const v2 = new Hono<HonoEnv>();
@@ -103,16 +103,7 @@ v2.put("/b/:id", async (c) => {
     schemaStatus: 401,
     notFound: BIN_NOT_FOUND,
   });
-  return rawJsonResponse(
-    jsonObjectText({
-      success: true,
-      data: new RawJson(record.text),
-      parentId: id,
-      version: result.appended ? result.version : undefined,
-    }),
-    200,
-    result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : undefined,
-  );
+  return legacyUpdateResponse(id, record, result);
 });
 
 // ---- §8.4 Delete (owner only, public bins too) ----

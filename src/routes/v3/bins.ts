@@ -3,7 +3,7 @@ import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
 import { NEED_MASTER_KEY } from "../../auth/account-auth";
-import { readV3Credentials, type Credentials } from "../../auth/credentials";
+import { readV3Credentials } from "../../auth/credentials";
 import { readBodyText } from "../../http/body";
 import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/headers";
 import { normalizeId, parseId } from "../../http/ids";
