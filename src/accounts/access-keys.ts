@@ -33,7 +33,7 @@ export async function insertAccessKey(db: D1Database, row: AccessKeyRow, limit: 
 
 export async function listAccessKeys(db: D1Database, accountId: string): Promise<AccessKeyRow[]> {
   const { results } = await db
-    .prepare("SELECT * FROM access_keys WHERE account_id = ? ORDER BY created_at, id")
+    .prepare("SELECT * FROM access_keys WHERE account_id = ? ORDER BY created_at, rowid")
     .bind(accountId)
     .all<AccessKeyRow>();
   return results;

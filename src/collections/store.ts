@@ -12,7 +12,7 @@ export const findCollection = (db: D1Database, accountId: string, id: string): P
 
 export async function listCollections(db: D1Database, accountId: string): Promise<CollectionRow[]> {
   const { results } = await db
-    .prepare("SELECT * FROM collections WHERE account_id = ? ORDER BY created_at, id")
+    .prepare("SELECT * FROM collections WHERE account_id = ? ORDER BY created_at, rowid")
     .bind(accountId)
     .all<CollectionRow>();
   return results;
