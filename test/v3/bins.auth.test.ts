@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, env, expectError, master, type TestAccount } from "../helpers";
+import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
 
 // The key table of contract §3.0 and the owner-only rules of §3.5–§3.8, for v3 bins.
 
@@ -36,27 +36,15 @@ function randomKey(): string {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/**
- * STAND-IN until the access-key API (§6, `POST /v3/a`) exists: writes an access key row straight
- * into D1, stored the way the service stores keys (lowercase hex SHA-256 of the key string).
- * Replace with a `POST /v3/a` call once that route is implemented.
- */
-async function insertAccessKey(account: TestAccount, permissions: Permission[]): Promise<string> {
-  const key = randomKey();
-  const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
-  const can = (p: Permission) => (permissions.includes(p) ? 1 : 0);
-  await env.DB.prepare(
-    `INSERT INTO access_keys (id, account_id, key_hash, name, can_create, can_read, can_update, can_delete, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(id, account.accountId, await sha256Hex(key), "test key", can("create"), can("read"), can("update"), can("delete"), new Date().toISOString())
-    .run();
-  return key;
+/** A real access key of `account`'s, made through `POST /v3/a` (§6.1), holding exactly `permissions`. */
+async function createAccessKey(account: TestAccount, permissions: Permission[]): Promise<string> {
+  const bins = { create: false, read: false, update: false, delete: false };
+  for (const p of permissions) bins[p] = true;
+  const res = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "test key" }, body: { bins } });
+  expect(res.status, await res.clone().text()).toBe(200);
+  const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: typeof bins } };
+  expect(body.keyPermissions.bins).toEqual(bins);
+  return body.accessKey;
 }
 
 const access = (key: string) => ({ "X-Access-Key": key });
@@ -156,8 +144,8 @@ describe("public bins", () => {
     const stranger = await createAccount();
     const bin = await createBin(owner, { hello: "world" }, { "X-Bin-Private": "false" });
     // An access key of the owner's that holds no permission at all.
-    const powerless = await insertAccessKey(owner, []);
-    const strangersKey = await insertAccessKey(stranger, ["create", "read", "update", "delete"]);
+    const powerless = await createAccessKey(owner, []);
+    const strangersKey = await createAccessKey(stranger, ["create", "read", "update", "delete"]);
     return { owner, stranger, bin, powerless, strangersKey };
   }
 
@@ -240,7 +228,7 @@ describe("owner-only routes", () => {
     it("ignores an access key, even the owner's with every permission", async () => {
       const owner = await createAccount();
       const bin = await createBin(owner);
-      const key = await insertAccessKey(owner, ["create", "read", "update", "delete"]);
+      const key = await createAccessKey(owner, ["create", "read", "update", "delete"]);
       await expectError(await send(bin.id, access(key)), 401, NEED_MASTER);
     });
 
@@ -290,7 +278,7 @@ describe("version count of a private bin", () => {
   it("treats an access key alone as no key, even one with read", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["read"]);
+    const key = await createAccessKey(owner, ["read"]);
     await expectError(await count(bin.id, access(key)), 401, NEED_MASTER_FOR_COUNT);
   });
 
@@ -329,7 +317,7 @@ describe("both key headers", () => {
   it("is authorised by the owner's access key alongside an unknown master key", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["read"]);
+    const key = await createAccessKey(owner, ["read"]);
     const res = await binRequest("read", bin.id, { "X-Master-Key": randomKey(), ...access(key) });
     expect(res.status).toBe(200);
   });
@@ -338,7 +326,7 @@ describe("both key headers", () => {
     const owner = await createAccount();
     const stranger = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["update"]);
+    const key = await createAccessKey(owner, ["update"]);
     expect((await binRequest("update", bin.id, { ...master(stranger), ...access(key) })).status).toBe(200);
     expect(await recordOf(owner, bin.id)).toEqual({ updated: true });
   });
@@ -347,7 +335,7 @@ describe("both key headers", () => {
     const owner = await createAccount();
     const stranger = await createAccount();
     const bin = await createBin(owner);
-    const powerless = await insertAccessKey(owner, []);
+    const powerless = await createAccessKey(owner, []);
     // The access key alone would be a 403; with a master key present the master's 401 wins.
     await expectError(await binRequest(operation, bin.id, { ...master(stranger), ...access(powerless) }), 401, BAD_MASTER[operation]);
     await expectError(
@@ -360,7 +348,7 @@ describe("both key headers", () => {
 
   it("creates the bin for the access key's account when only the access key is valid", async () => {
     const owner = await createAccount();
-    const key = await insertAccessKey(owner, ["create"]);
+    const key = await createAccessKey(owner, ["create"]);
     const res = await createRequest({ "X-Master-Key": randomKey(), ...access(key) });
     expect(res.status).toBe(200);
     const { metadata } = (await res.json()) as { metadata: { id: string } };
@@ -369,7 +357,7 @@ describe("both key headers", () => {
 
   it("reports the master key's error when neither key may create", async () => {
     const owner = await createAccount();
-    const powerless = await insertAccessKey(owner, []);
+    const powerless = await createAccessKey(owner, []);
     await expectError(await createRequest({ "X-Master-Key": randomKey(), ...access(powerless) }), 401, BAD_MASTER.create);
   });
 });
@@ -389,14 +377,14 @@ describe("access keys", () => {
     const owner = await createAccount();
     const stranger = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(stranger, ["create", "read", "update", "delete"]);
+    const key = await createAccessKey(stranger, ["create", "read", "update", "delete"]);
     await expectError(await binRequest(operation, bin.id, access(key)), 401, BAD_ACCESS);
     await expectStillThere(owner, bin.id);
   });
 
   it("refuses to create a bin with an owner's key lacking create", async () => {
     const owner = await createAccount();
-    const key = await insertAccessKey(owner, ["read", "update", "delete"]);
+    const key = await createAccessKey(owner, ["read", "update", "delete"]);
     await expectError(await createRequest(access(key)), 403, FORBIDDEN.create);
   });
 
@@ -404,14 +392,14 @@ describe("access keys", () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
     const others = (["create", "read", "update", "delete"] as const).filter((p) => p !== operation);
-    const key = await insertAccessKey(owner, others);
+    const key = await createAccessKey(owner, others);
     await expectError(await binRequest(operation, bin.id, access(key)), 403, FORBIDDEN[operation]);
     await expectStillThere(owner, bin.id);
   });
 
   it("creates a bin owned by the key's account with create", async () => {
     const owner = await createAccount();
-    const key = await insertAccessKey(owner, ["create"]);
+    const key = await createAccessKey(owner, ["create"]);
     const res = await createRequest(access(key));
     expect(res.status).toBe(200);
     const { metadata } = (await res.json()) as { metadata: { id: string; private: boolean } };
@@ -422,7 +410,7 @@ describe("access keys", () => {
   it("reads a private bin with read", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["read"]);
+    const key = await createAccessKey(owner, ["read"]);
     const res = await call("GET", `/v3/b/${bin.id}`, { headers: { ...access(key), "X-Bin-Meta": "false" } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ hello: "world" });
@@ -431,7 +419,7 @@ describe("access keys", () => {
   it("updates a private bin with update", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["update"]);
+    const key = await createAccessKey(owner, ["update"]);
     const res = await binRequest("update", bin.id, access(key));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ record: { updated: true }, metadata: { parentId: bin.id, private: true } });
@@ -441,7 +429,7 @@ describe("access keys", () => {
   it("deletes a private bin with delete", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["delete"]);
+    const key = await createAccessKey(owner, ["delete"]);
     const res = await binRequest("delete", bin.id, access(key));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ metadata: { id: bin.id, versionsDeleted: 0 }, message: "Bin deleted successfully" });
@@ -483,7 +471,7 @@ describe("master key rotation", () => {
   it("leaves the account's access keys working", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const key = await insertAccessKey(owner, ["read"]);
+    const key = await createAccessKey(owner, ["read"]);
     await rotate(owner);
     const res = await call("GET", `/v3/b/${bin.id}`, { headers: { ...access(key), "X-Bin-Meta": "false" } });
     expect(res.status).toBe(200);

@@ -1,0 +1,543 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import {
+  ADMIN_KEY,
+  BASE,
+  call,
+  createAccount,
+  createBin,
+  env,
+  expectError,
+  expectLegacyError,
+  master,
+  patchAccount,
+  UNKNOWN_ID,
+  type TestAccount,
+} from "../helpers";
+
+// §7 usage and quota, §10.5 rate limit, `GET /v3/account/usage`.
+//
+// Without a quota the counter is incremented after the response (waitUntil), so reads of the
+// counter through `exports.default.fetch` poll until it settles. With a quota, the check and the
+// increment are one conditional UPDATE on the response path, so the counter is exact at once.
+
+const EXHAUSTED = "Requests exhausted for this account";
+const NEED_MASTER = "You need to pass X-Master-Key in the header";
+const INVALID_MASTER = "Invalid X-Master-Key provided";
+const JSON_TYPE = "application/json; charset=utf-8";
+
+interface Usage {
+  requests: { used: number; limit: number | null };
+  bins: number;
+  storageBytes: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function usageText(account: TestAccount): Promise<string> {
+  const res = await call("GET", "/v3/account/usage", { headers: master(account) });
+  const text = await res.text();
+  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
+  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
+  return text;
+}
+
+const usage = async (account: TestAccount): Promise<Usage> => JSON.parse(await usageText(account));
+
+/**
+ * Polls the counter until it equals `expected` (up to ~1.5 s), then checks it stays there for a
+ * while, so a late increment of something that should not count is caught too.
+ */
+async function expectUsed(account: TestAccount, expected: number): Promise<void> {
+  let used = -1;
+  for (let i = 0; i < 75; i++) {
+    used = (await usage(account)).requests.used;
+    if (used === expected) break;
+    await sleep(20);
+  }
+  await sleep(60);
+  used = (await usage(account)).requests.used;
+  expect(used).toBe(expected);
+}
+
+/** Sets a quota and zeroes the counter: from here on counting is synchronous and exact. */
+async function withQuota(account: TestAccount, requestQuota: number): Promise<void> {
+  const res = await patchAccount(account.accountId, { limits: { requestQuota }, resetRequests: true });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+const readBin = (id: string, headers: Record<string, string> = {}) => call("GET", `/v3/b/${id}`, { headers });
+
+async function expectOk(res: Response): Promise<void> {
+  expect({ status: res.status, body: await res.text() }).toEqual({ status: 200, body: expect.any(String) });
+}
+
+/** The usage headers of a response, absent ones as null. */
+const usageHeaders = (res: Response) => ({
+  used: res.headers.get("X-Requests-Used"),
+  limit: res.headers.get("X-Requests-Limit"),
+  remaining: res.headers.get("X-Requests-Remaining"),
+});
+
+const NO_USAGE_HEADERS = { used: null, limit: null, remaining: null };
+
+describe("GET /v3/account/usage", () => {
+  it("describes a fresh account: nothing used, no limit, no bins, no bytes", async () => {
+    const account = await createAccount();
+    expect(await usageText(account)).toBe('{"requests":{"used":0,"limit":null},"bins":0,"storageBytes":0}');
+  });
+
+  it("reports the requests used, the quota, the bins owned and the bytes of all their records", async () => {
+    const account = await createAccount();
+    await withQuota(account, 100);
+    const bin = await createBin(account, { a: 1 }); // {"a":1} = 7 bytes, request 1
+    const put = await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "true" },
+      body: { a: 22 }, // {"a":22} = 8 bytes, a new version; request 2
+    });
+    await expectOk(put);
+    await createBin(account, ["é"]); // ["é"] = 6 bytes, request 3
+    expect(await usageText(account)).toBe('{"requests":{"used":3,"limit":100},"bins":2,"storageBytes":21}');
+  });
+
+  it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
+    const account = await createAccount();
+    const keyRes = await call("POST", "/v3/a", {
+      headers: { ...master(account), "X-Key-Name": "all" },
+      body: { bins: { create: true, read: true, update: true, delete: true } },
+    });
+    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    await expectError(await call("GET", "/v3/account/usage"), 401, NEED_MASTER);
+    await expectError(await call("GET", "/v3/account/usage", { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
+    await expectError(await call("GET", "/v3/account/usage", { headers: { "X-Master-Key": "not-a-key" } }), 401, INVALID_MASTER);
+  });
+
+  it("is not counted, carries no usage headers and answers with the quota exhausted", async () => {
+    const account = await createAccount();
+    await withQuota(account, 0);
+    const res = await call("GET", "/v3/account/usage", { headers: master(account) });
+    expect(usageHeaders(res)).toEqual(NO_USAGE_HEADERS);
+    expect(await res.text()).toBe('{"requests":{"used":0,"limit":0},"bins":0,"storageBytes":0}');
+    expect(await usageText(account)).toBe('{"requests":{"used":0,"limit":0},"bins":0,"storageBytes":0}');
+  });
+});
+
+describe("counting (§7)", () => {
+  it("counts a request once authorised, even when it then fails a body rule, a precondition or a plan limit", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await withQuota(account, 100);
+    const headers = master(account);
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers: { ...headers, "Content-Type": "text/plain" }, body: "x" }),
+      400,
+      "You need to pass Content-Type set to application/json",
+    );
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: "{" }), 400, "Invalid JSON. Please try again");
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: {} }), 400, "Bin cannot be blank");
+    await expectError(await call("POST", "/v3/b", { headers, body: "42" }), 400, "Record must be a JSON object or array");
+    const stale = await call("PUT", `/v3/b/${bin.id}`, { headers: { ...headers, "If-Match": '"0-0000000000000000"' }, body: { a: 1 } });
+    await expectError(stale, 412, "Precondition failed: bin has changed");
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: "x".repeat(102_400) } }),
+      403,
+      "Free users cannot update a record over 100kb",
+    );
+    expect((await usage(account)).requests.used).toBe(6);
+  });
+
+  it("puts X-Requests-Used on a counted error response", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 10);
+    const res = await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: "{" });
+    expect(usageHeaders(res)).toEqual({ used: "1", limit: "10", remaining: "9" });
+    await expectError(res, 400, "Invalid JSON. Please try again");
+  });
+
+  it("does not count requests refused before authorisation completes", async () => {
+    const owner = await createAccount();
+    const stranger = await createAccount();
+    const bin = await createBin(owner); // 1
+    await expectUsed(owner, 1);
+    const refused: [Promise<Response>, number][] = [
+      [readBin(bin.id), 401],
+      [readBin(bin.id, master(stranger)), 401],
+      [readBin(bin.id, { "X-Access-Key": "not-a-key" }), 401],
+      [call("PUT", `/v3/b/${bin.id}`, { body: { a: 1 } }), 401],
+      [call("DELETE", `/v3/b/${bin.id}`, { headers: master(stranger) }), 401],
+      [readBin("not-an-id", master(owner)), 400],
+      [readBin(`${bin.id}/abc`, master(owner)), 400],
+      [readBin(UNKNOWN_ID, master(owner)), 404],
+      [call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(owner), "X-Bin-Versioning": "maybe" }, body: { a: 1 } }), 400],
+      [call("GET", "/v3/nothing-here", { headers: master(owner) }), 404],
+      [call("GET", "/v3/c", { headers: { "X-Master-Key": "not-a-key" } }), 401],
+      [call("DELETE", `/v3/a/${UNKNOWN_ID}`, { headers: master(owner) }), 404],
+      [call("PUT", `/v3/c/${UNKNOWN_ID}/meta/name`, { headers: { ...master(owner), "X-Collection-Name": "c" } }), 404],
+      [call("GET", `/v3/s/${UNKNOWN_ID}`, { headers: master(owner) }), 404],
+      [call("GET", "/v3/l/01-01-2020", { headers: master(owner) }), 404],
+      [call("GET", "/v3/l/31-02-2020", { headers: master(owner) }), 400],
+      [call("POST", "/v3/c", { headers: master(owner) }), 400],
+    ];
+    for (const [pending, status] of refused) {
+      const res = await pending;
+      expect({ status: res.status, headers: usageHeaders(res) }).toEqual({ status, headers: NO_USAGE_HEADERS });
+      await res.text();
+    }
+    await expectUsed(owner, 1);
+    await expectUsed(stranger, 0);
+  });
+
+  it("does not count preflights, admin requests, usage reads or key rotation", async () => {
+    let account = await createAccount();
+    const bin = await createBin(account); // 1
+    const uncounted = [
+      call("OPTIONS", `/v3/b/${bin.id}`, { headers: { ...master(account), "Access-Control-Request-Method": "GET" } }),
+      call("OPTIONS", "/v3/b", { headers: master(account) }),
+      call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } }),
+      patchAccount(account.accountId, { name: "renamed" }),
+      call("GET", "/v3/account/usage", { headers: master(account) }),
+    ];
+    for (const res of await Promise.all(uncounted)) {
+      expect(usageHeaders(res)).toEqual(NO_USAGE_HEADERS);
+      await res.arrayBuffer();
+    }
+    const rotation = await call("POST", "/v3/account/master-key/rotate", { headers: master(account) });
+    expect(rotation.status).toBe(200);
+    expect(usageHeaders(rotation)).toEqual(NO_USAGE_HEADERS);
+    account = { ...account, masterKey: ((await rotation.json()) as { masterKey: string }).masterKey };
+    await expectUsed(account, 1);
+    // The counter still moves for a counted request afterwards.
+    await expectOk(await readBin(bin.id, master(account)));
+    await expectUsed(account, 2);
+  });
+
+  it("counts every kind of counted route: bins, collections, schema docs, access keys, logs", async () => {
+    const account = await createAccount();
+    await withQuota(account, 100);
+    const headers = master(account);
+    const bin = await createBin(account);
+    const responses = [
+      await readBin(bin.id, headers),
+      await call("GET", `/v3/b/${bin.id}/versions/count`, { headers }),
+      await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...headers, "X-Bin-Name": "n" } }),
+      await call("POST", "/v3/c", { headers: { ...headers, "X-Collection-Name": "c" } }),
+      await call("GET", "/v3/c", { headers }),
+      await call("POST", "/v3/s", { headers: { ...headers, "X-Schema-Doc-Name": "s" }, body: { type: "object" } }),
+      await call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }),
+      await call("GET", "/v3/a", { headers }),
+      await call("GET", "/v3/l", { headers }),
+    ];
+    expect(responses.map((r) => r.headers.get("X-Requests-Used"))).toEqual(["2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    for (const r of responses) await r.arrayBuffer();
+    expect((await usage(account)).requests.used).toBe(10);
+  });
+
+  it("charges the bin owner for keyless and foreign-key reads and updates of a public bin", async () => {
+    const owner = await createAccount();
+    const visitor = await createAccount();
+    const bin = await createBin(owner, { hello: "world" }, { "X-Bin-Private": "false" }); // owner: 1
+    await expectOk(await readBin(bin.id)); // 2
+    await expectOk(await readBin(bin.id, master(visitor))); // 3
+    await expectOk(await call("PUT", `/v3/b/${bin.id}`, { body: { by: "anyone" } })); // 4
+    await expectOk(await call("PUT", `/v3/b/${bin.id}`, { headers: master(visitor), body: { by: "visitor" } })); // 5
+    await expectOk(await call("GET", `/v3/b/${bin.id}/versions/count`)); // 6
+    await expectUsed(owner, 6);
+    await expectUsed(visitor, 0);
+  });
+
+  it("charges a bin created with an access key to the key's account", async () => {
+    const account = await createAccount();
+    await withQuota(account, 100);
+    const keyRes = await call("POST", "/v3/a", {
+      headers: { ...master(account), "X-Key-Name": "creator" },
+      body: { bins: { create: true } },
+    }); // 1
+    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const res = await call("POST", "/v3/b", { headers: { "X-Access-Key": accessKey }, body: { a: 1 } }); // 2
+    expect(usageHeaders(res)).toEqual({ used: "2", limit: "100", remaining: "98" });
+    await expectOk(res);
+    expect(await usageText(account)).toBe('{"requests":{"used":2,"limit":100},"bins":1,"storageBytes":7}');
+  });
+});
+
+describe("usage headers (§7)", () => {
+  it("carry X-Requests-Used after counting, without limit headers when there is no quota", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await expectUsed(account, 1);
+    const res = await readBin(bin.id, master(account));
+    expect(usageHeaders(res)).toEqual({ used: "2", limit: null, remaining: null });
+    await expectOk(res);
+    await expectUsed(account, 2);
+  });
+
+  it("carry X-Requests-Limit and X-Requests-Remaining under a quota", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 3);
+    const seen = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await readBin(bin.id, master(account));
+      seen.push({ status: res.status, ...usageHeaders(res) });
+      await res.arrayBuffer();
+    }
+    expect(seen).toEqual([
+      { status: 200, used: "1", limit: "3", remaining: "2" },
+      { status: 200, used: "2", limit: "3", remaining: "1" },
+      { status: 200, used: "3", limit: "3", remaining: "0" },
+      { status: 403, used: null, limit: null, remaining: null },
+    ]);
+  });
+
+  it("are exposed to browsers", async () => {
+    const account = await createAccount();
+    const res = await call("GET", "/v3/c", { headers: master(account) });
+    const exposed = res.headers.get("Access-Control-Expose-Headers")!.split(", ");
+    for (const name of ["X-Requests-Used", "X-Requests-Limit", "X-Requests-Remaining", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"]) {
+      expect(exposed).toContain(name);
+    }
+  });
+});
+
+describe("request quota (§7)", () => {
+  it("lets exactly 50 of 80 concurrent reads through under a quota of 50 (design margin: 0 in-flight) and refuses the rest with 403, uncounted", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 50);
+    const responses = await Promise.all(Array.from({ length: 80 }, () => readBin(bin.id, master(account))));
+    const ok = responses.filter((r) => r.status === 200);
+    const refused = responses.filter((r) => r.status !== 200);
+    // The check and the increment are one conditional UPDATE: never a single request over.
+    expect({ ok: ok.length, refused: refused.length }).toEqual({ ok: 50, refused: 30 });
+    expect(ok.map((r) => Number(r.headers.get("X-Requests-Used"))).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    for (const r of ok) await r.arrayBuffer();
+    for (const r of refused) {
+      expect(usageHeaders(r)).toEqual(NO_USAGE_HEADERS);
+      await expectError(r, 403, EXHAUSTED);
+    }
+    expect((await usage(account)).requests).toEqual({ used: 50, limit: 50 });
+  });
+
+  it("refuses every counted route once exhausted, and a reset restores service", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 2);
+    const headers = master(account);
+    await expectOk(await readBin(bin.id, headers));
+    await expectOk(await call("GET", "/v3/c", { headers }));
+    await expectError(await readBin(bin.id, headers), 403, EXHAUSTED);
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: 1 } }), 403, EXHAUSTED);
+    await expectError(await call("POST", "/v3/b", { headers, body: { a: 1 } }), 403, EXHAUSTED);
+    await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers }), 403, EXHAUSTED);
+    await expectError(await call("GET", "/v3/c", { headers }), 403, EXHAUSTED);
+    await expectError(await call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }), 403, EXHAUSTED);
+    await expectError(await call("GET", "/v3/l", { headers }), 403, EXHAUSTED);
+    expect((await usage(account)).requests).toEqual({ used: 2, limit: 2 });
+
+    const reset = await patchAccount(account.accountId, { resetRequests: true });
+    expect(reset.status).toBe(200);
+    const res = await readBin(bin.id, headers);
+    expect(usageHeaders(res)).toEqual({ used: "1", limit: "2", remaining: "1" });
+    await expectOk(res);
+  });
+
+  it("refuses keyless reads of a public bin once its owner's quota is exhausted", async () => {
+    const owner = await createAccount();
+    const bin = await createBin(owner, { hello: "world" }, { "X-Bin-Private": "false" });
+    await withQuota(owner, 1);
+    await expectOk(await readBin(bin.id));
+    await expectError(await readBin(bin.id), 403, EXHAUSTED);
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { body: { a: 1 } }), 403, EXHAUSTED);
+  });
+
+  it("is checked after authorisation: a bad key is still a 401 and an unknown bin a 404", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 0);
+    await expectError(await readBin(bin.id), 401, "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin");
+    await expectError(await readBin(UNKNOWN_ID, master(account)), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await readBin(bin.id, master(account)), 403, EXHAUSTED);
+  });
+
+  it("lifts with \"unlimited\", and then counts off the response path again", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 0);
+    await expectError(await readBin(bin.id, master(account)), 403, EXHAUSTED);
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: "unlimited" } })).status).toBe(200);
+    const res = await readBin(bin.id, master(account));
+    expect(usageHeaders(res)).toEqual({ used: "1", limit: null, remaining: null });
+    await expectOk(res);
+    await expectUsed(account, 1);
+  });
+
+  it("answers in the legacy shape on root paths", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 0);
+    const secret = { "secret-key": account.masterKey };
+    await expectLegacyError(await call("GET", `/b/${bin.id}`, { headers: secret }), 403, EXHAUSTED);
+    await expectLegacyError(await call("POST", "/b", { headers: secret, body: { a: 1 } }), 403, EXHAUSTED);
+    const pending = await call("GET", "/e/requests", { headers: secret });
+    expect({ status: pending.status, body: await pending.text() }).toEqual({ status: 200, body: '{"count":0}' });
+  });
+});
+
+describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", () => {
+  /** Straight through the Worker's default export with the rate limit on; waits for its waitUntil work. */
+  async function rated(
+    method: string,
+    path: string,
+    options: { headers?: Record<string, string>; body?: unknown } = {},
+    overrides: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      headers["Content-Type"] ??= "application/json";
+      init.body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    }
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, RATE_LIMIT_PER_MINUTE: "3", ...overrides }, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  /** The window is a fixed epoch minute: start well inside one so a test never straddles two. */
+  async function awayFromMinuteBoundary(): Promise<void> {
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 8_000) await sleep(left + 200);
+  }
+
+  const rateHeaders = (res: Response) => ({
+    limit: res.headers.get("X-RateLimit-Limit"),
+    remaining: res.headers.get("X-RateLimit-Remaining"),
+    reset: res.headers.get("X-RateLimit-Reset"),
+    retryAfter: res.headers.get("Retry-After"),
+  });
+
+  const seconds = (value: string | null) => {
+    const n = Number(value);
+    expect(Number.isInteger(n) && n >= 1 && n <= 60, `${value} is 1–60 seconds`).toBe(true);
+    return n;
+  };
+
+  it("answers the 4th request in the window with 429 Too many requests and Retry-After", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await awayFromMinuteBoundary();
+    const seen = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
+      const h = rateHeaders(res);
+      seconds(h.reset);
+      seen.push({ status: res.status, limit: h.limit, remaining: h.remaining, retryAfter: h.retryAfter });
+      await res.arrayBuffer();
+    }
+    expect(seen).toEqual([
+      { status: 200, limit: "3", remaining: "2", retryAfter: null },
+      { status: 200, limit: "3", remaining: "1", retryAfter: null },
+      { status: 200, limit: "3", remaining: "0", retryAfter: null },
+    ]);
+    const limited = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
+    const h = rateHeaders(limited);
+    expect({ limit: h.limit, remaining: h.remaining }).toEqual({ limit: "3", remaining: "0" });
+    expect(seconds(h.retryAfter)).toBe(seconds(h.reset));
+    expect(usageHeaders(limited)).toEqual(NO_USAGE_HEADERS);
+    await expectError(limited, 429, "Too many requests");
+    // Every counted route shares the account's window.
+    await expectError(await rated("GET", "/v3/c", { headers: master(account) }), 429, "Too many requests");
+  });
+
+  it("puts the X-RateLimit headers on every charged response, errors included", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await awayFromMinuteBoundary();
+    const res = await rated("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: "{" });
+    expect({ limit: rateHeaders(res).limit, remaining: rateHeaders(res).remaining }).toEqual({ limit: "3", remaining: "2" });
+    await expectError(res, 400, "Invalid JSON. Please try again");
+    // Uncharged responses carry none.
+    const refused = await rated("GET", `/v3/b/${bin.id}`);
+    expect(rateHeaders(refused)).toEqual({ limit: null, remaining: null, reset: null, retryAfter: null });
+    await refused.arrayBuffer();
+  });
+
+  it("does not count a 429 against the quota", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 100);
+    await awayFromMinuteBoundary();
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
+      statuses.push(res.status);
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
+    expect((await usage(account)).requests).toEqual({ used: 3, limit: 100 });
+  });
+
+  it("does not count a 429 on an account without a quota either", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await expectUsed(account, 1);
+    await awayFromMinuteBoundary();
+    for (let i = 0; i < 5; i++) await (await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) })).arrayBuffer();
+    expect((await usage(account)).requests.used).toBe(4);
+  });
+
+  it("checks the rate limit before the quota", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 0);
+    await awayFromMinuteBoundary();
+    for (let i = 0; i < 3; i++) await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, EXHAUSTED);
+    await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, "Too many requests");
+  });
+
+  it("keeps one window per charged account, and spends nothing on requests refused before charging", async () => {
+    const busy = await createAccount();
+    const other = await createAccount();
+    const busyBin = await createBin(busy);
+    const otherBin = await createBin(other, { hello: "world" }, { "X-Bin-Private": "false" });
+    await awayFromMinuteBoundary();
+    // Refused before step 6, or never charged: none of these touches a window.
+    for (let i = 0; i < 4; i++) {
+      await expectError(await rated("GET", `/v3/b/${busyBin.id}`), 401, "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin");
+      expect((await rated("GET", "/v3/account/usage", { headers: master(busy) })).status).toBe(200);
+      expect((await rated("OPTIONS", `/v3/b/${busyBin.id}`)).status).toBe(204);
+    }
+    for (let i = 0; i < 3; i++) await expectOk(await rated("GET", `/v3/b/${busyBin.id}`, { headers: master(busy) }));
+    await expectError(await rated("GET", `/v3/b/${busyBin.id}`, { headers: master(busy) }), 429, "Too many requests");
+    // The busy account's key reading another account's public bin charges that bin's owner.
+    await expectOk(await rated("GET", `/v3/b/${otherBin.id}`, { headers: master(busy) }));
+    await expectOk(await rated("GET", "/v3/c", { headers: master(other) }));
+  });
+
+  it("never limits admin requests or key rotation", async () => {
+    let account = await createAccount();
+    await awayFromMinuteBoundary();
+    for (let i = 0; i < 5; i++) {
+      const admin = await rated("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
+      expect(admin.status).toBe(200);
+      await admin.arrayBuffer();
+      const rotation = await rated("POST", "/v3/account/master-key/rotate", { headers: master(account) });
+      expect(rotation.status).toBe(200);
+      account = { ...account, masterKey: ((await rotation.json()) as { masterKey: string }).masterKey };
+    }
+  });
+
+  it("is off when RATE_LIMIT_PER_MINUTE is unset", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (let i = 0; i < 5; i++) {
+      const res = await call("GET", `/v3/b/${bin.id}`, { headers: master(account) });
+      expect({ status: res.status, limit: res.headers.get("X-RateLimit-Limit") }).toEqual({ status: 200, limit: null });
+      await res.arrayBuffer();
+    }
+  });
+});
