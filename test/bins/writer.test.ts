@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
 import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
-import { instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
+import { eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
 
 const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
 
@@ -67,9 +67,8 @@ describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
     const etag = latest.headers.get("ETag");
     expect(etag).toMatch(/^"0-[0-9a-f]{16}"$/);
     await expect(latest.json()).resolves.toHaveProperty("n");
-    // Superseded bodies are deleted off the write path; give those deletions a moment to land.
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await bodyCount(bin.id)).toBe(1);
+    // Superseded bodies are deleted off the write path: wait (bounded) for those deletions to land.
+    await eventually(async () => expect(await bodyCount(bin.id)).toBe(1));
   });
 });
 
