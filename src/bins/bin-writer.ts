@@ -1,8 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { etagOf, type StoredRecord } from "./records";
+import { AppError, type ErrorPayload } from "../errors";
+import { checkRecordShape, etagOf, toStoredRecord, V3_RECORD_RULES, type StoredRecord } from "./records";
+import { applyPatch, PatchConflict, type ParsedPatch } from "./patch";
+import { enforceRecordSize, enforceSchema } from "./service";
+import type { Payer } from "../usage/charge";
 import { ifMatchPasses } from "./conditional";
-import { deleteAllBodies, deleteBodies, newBodyKey, putBody } from "../storage/bodies";
+import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
 import {
   advanceHeadStatement,
   deleteBinStatements,
@@ -13,6 +17,7 @@ import {
   upsertRecordStatement,
   type NewBinRow,
   type RecordRef,
+  type SchemaRef,
   type WriterHead,
 } from "../storage/bins";
 
@@ -22,14 +27,21 @@ export const MAX_VERSIONS = 1000;
 export type Outcome<T> =
   | { ok: true; value: T }
   | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "precondition_failed"; etag: string };
+  | { ok: false; reason: "precondition_failed"; etag: string }
+  | { ok: false; reason: "rejected"; error: ErrorPayload };
 
-export interface WriteRequest {
+/** A patch is applied to the latest record here, under the bin's lock, then checked like a PUT body. */
+export interface PatchChange {
+  patch: ParsedPatch;
+  owner: Payer | null;
+  schema: SchemaRef | null;
+}
+
+export type WriteRequest = {
   binId: string;
-  record: StoredRecord;
   versioned: boolean;
   ifMatch?: string;
-}
+} & ({ record: StoredRecord } | { patch: PatchChange });
 
 export interface WriteResult {
   version: number;
@@ -37,6 +49,8 @@ export interface WriteResult {
   appended: boolean;
   capReached: boolean;
   etag: string;
+  /** The record a patch produced (a replace already knows its record). */
+  patched?: StoredRecord;
 }
 
 const newToken = (): string => crypto.randomUUID();
@@ -130,16 +144,25 @@ export class BinWriter extends DurableObject<Env> {
         const current = etagOf(head.latest.version, head.latest.hash);
         if (!ifMatchPasses(req.ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
 
+        let record: StoredRecord;
+        if ("record" in req) {
+          record = req.record;
+        } else {
+          const patched = await this.patched(head, req.patch);
+          if ("error" in patched) return { ok: false, reason: "rejected", error: patched.error };
+          record = patched.record;
+        }
+
         const n = head.versionCount;
         const appended = req.versioned && n < MAX_VERSIONS;
         const rec: RecordRef = {
           version: appended ? n + 1 : n,
           bodyKey: newBodyKey(req.binId),
-          hash: req.record.hash,
-          size: req.record.size,
+          hash: record.hash,
+          size: record.size,
           updatedAt: new Date().toISOString(),
         };
-        await putBody(this.env.BODIES, rec.bodyKey, req.record.text);
+        await putBody(this.env.BODIES, rec.bodyKey, record.text);
         const token = newToken();
         const db = this.env.DB;
         const committed = await this.commit(
@@ -157,10 +180,36 @@ export class BinWriter extends DurableObject<Env> {
         if (!appended) this.discard([head.latest.bodyKey]);
         return {
           ok: true,
-          value: { version: rec.version, appended, capReached: req.versioned && !appended, etag: etagOf(rec.version, rec.hash) },
+          value: {
+            version: rec.version,
+            appended,
+            capReached: req.versioned && !appended,
+            etag: etagOf(rec.version, rec.hash),
+            ...("patch" in req ? { patched: record } : {}),
+          },
         };
       }
     });
+  }
+
+  /** Applies a patch to the latest record and runs the checks a PUT body gets (§10.1). */
+  private async patched(head: WriterHead, change: PatchChange): Promise<{ record: StoredRecord } | { error: ErrorPayload }> {
+    const text = await getBody(this.env.BODIES, head.latest.bodyKey);
+    if (text === null) throw new Error("the latest body is missing under a committed head");
+    try {
+      const value = applyPatch(JSON.parse(text), change.patch);
+      checkRecordShape(value, V3_RECORD_RULES);
+      const record = await toStoredRecord(value);
+      enforceRecordSize(this.env, change.owner, record, "update");
+      enforceSchema(change.schema, value);
+      return { record };
+    } catch (err) {
+      if (err instanceof PatchConflict) return { error: { status: 409, message: "JSON Patch could not be applied" } };
+      if (err instanceof AppError) {
+        return { error: { status: err.status, message: err.message, ...(err.extra ? { extra: err.extra } : {}) } };
+      }
+      throw err;
+    }
   }
 
   async remove(binId: string, ifMatch?: string): Promise<Outcome<{ versionsDeleted: number }>> {

@@ -103,6 +103,7 @@ export async function readRecordText(
 export function unwrap<T>(outcome: Outcome<T>, notFound: ErrorPayload): T {
   if (outcome.ok) return outcome.value;
   if (outcome.reason === "not_found") throw new AppError(notFound.status, notFound.message);
+  if (outcome.reason === "rejected") throw fromPayload(outcome.error);
   throw new AppError(412, "Precondition failed: bin has changed", undefined, { ETag: outcome.etag });
 }
 

@@ -11,7 +11,9 @@ import { jsonResponse, rawJsonResponse } from "../../http/json";
 import { compileJsonPath, JsonPathError } from "../../bins/json-path";
 import { resolveDotPath } from "../../bins/dot-path";
 import { ifNoneMatchHits, ifMatchPasses } from "../../bins/conditional";
-import { etagOf, parseRecordBody, V3_RECORD_RULES } from "../../bins/records";
+import { etagOf, parseRecordBody, V3_RECORD_RULES, type StoredRecord } from "../../bins/records";
+import { parsePatch } from "../../bins/patch";
+import type { WriteResult } from "../../bins/bin-writer";
 import {
   checkAndCreateBin,
   checkAndWriteRecord,
@@ -282,8 +284,10 @@ async function readBin(c: C, segment: string | undefined) {
 bins.get("/:id", (c) => readBin(c, undefined));
 bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 
-// ---- §3.3 Update ----
-bins.put("/:id", async (c) => {
+// ---- §3.3 Update (PUT) and §10.1 partial update (PATCH) ----
+
+/** Steps 1–7 shared by PUT and PATCH: id, body cap, header values, bin + `update` key, charge, If-Match. */
+async function openForUpdate(c: C) {
   const id = binId(c);
   const text = await readBodyText(c);
   const requested = booleanHeader(c, "X-Bin-Versioning", "X-Bin-Versioning must be true or false");
@@ -293,20 +297,44 @@ bins.put("/:id", async (c) => {
     authorize: (v) => authorizeBin("update", v, creds, v.keys),
   });
   const ifMatch = checkIfMatch(c, view);
+  return { id, text, view, ifMatch, versioned: decideVersioning(view, view.keys, requested) };
+}
 
-  const value = parseRecordBody(c, text, V3_RECORD_RULES);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
-    versioned: decideVersioning(view, view.keys, requested),
-    schemaStatus: 400,
-    notFound: notFound("Bin not found"),
-    ...(ifMatch ? { ifMatch } : {}),
-  });
-  const metadata = { parentId: id, private: view.private, ...(result.appended ? { version: result.version } : {}) };
+function updateResponse(view: BinView, record: StoredRecord, result: WriteResult): Response {
+  const metadata = { parentId: view.id, private: view.private, ...(result.appended ? { version: result.version } : {}) };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
     "X-Bin-Version": String(result.version),
     ETag: result.etag,
     ...(result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : {}),
   });
+}
+
+bins.put("/:id", async (c) => {
+  const { text, view, ifMatch, versioned } = await openForUpdate(c);
+  const value = parseRecordBody(c, text, V3_RECORD_RULES);
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
+    versioned,
+    schemaStatus: 400,
+    notFound: notFound("Bin not found"),
+    ...(ifMatch ? { ifMatch } : {}),
+  });
+  return updateResponse(view, record, result);
+});
+
+/** The patch is applied by the bin's writer to the latest record, so concurrent patches never lose updates. */
+bins.patch("/:id", async (c) => {
+  const { id, text, view, ifMatch, versioned } = await openForUpdate(c);
+  const patch = parsePatch(c.req.header("Content-Type"), text);
+  const result = unwrap(
+    await writerFor(c.env, id).write({
+      binId: id,
+      versioned,
+      patch: { patch, owner: view.owner, schema: view.schema },
+      ...(ifMatch ? { ifMatch } : {}),
+    }),
+    notFound("Bin not found"),
+  );
+  return updateResponse(view, result.patched!, result);
 });
 
 // ---- §3.4 Delete ----
