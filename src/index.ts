@@ -11,13 +11,18 @@ import { accessKeys } from "./routes/v3/access-keys";
 import { logs } from "./routes/v3/logs";
 import { v1 } from "./routes/legacy/v1";
 import { v2 } from "./routes/legacy/v2";
-import { usage } from "./usage/middleware";
+import { settleUsage } from "./usage/middleware";
 import { pruneUsage } from "./usage/logs";
 
 const app = new Hono<HonoEnv>({ strict: false });
 
 app.use(cors);
-app.use(usage);
+// Hono answers HEAD with the GET handler (and would charge it); the contract has no HEAD routes.
+app.use(async (c, next) => {
+  if (c.req.method === "HEAD") throw routeNotFound();
+  await next();
+});
+app.use(settleUsage);
 
 app.route("/v3/admin", admin);
 app.route("/v3/account", account);

@@ -93,7 +93,8 @@ export async function patchAccount(env: Env, id: string, patch: Record<string, u
       case "limits":
         if (!isPlainObject(value)) throw invalid(key);
         for (const [limit, v] of Object.entries(value)) {
-          if (!(limit in LIMIT_COLUMNS)) throw new AppError(400, `Unknown field: ${limit}`);
+          // Own keys only: `constructor` or `__proto__` must be unknown fields, never a column name.
+          if (!Object.hasOwn(LIMIT_COLUMNS, limit)) throw new AppError(400, `Unknown field: ${limit}`);
           const column = LIMIT_COLUMNS[limit as keyof typeof LIMIT_COLUMNS];
           if (v === null) set(column, null);
           else if (limit === "requestQuota" && v === "unlimited") set(column, -1);

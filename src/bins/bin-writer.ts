@@ -214,15 +214,23 @@ export class BinWriter extends DurableObject<Env> {
 
   async remove(binId: string, ifMatch?: string): Promise<Outcome<{ versionsDeleted: number }>> {
     return this.exclusive(async () => {
-      const head = await this.currentHead(binId);
-      if (!head) return { ok: false, reason: "not_found" };
-      const current = etagOf(head.latest.version, head.latest.hash);
-      if (!ifMatchPasses(ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
-      this.head = undefined;
-      await this.env.DB.batch(deleteBinStatements(this.env.DB, binId));
-      // Sweeping the whole prefix also collects orphans left by failed writes.
-      await deleteAllBodies(this.env.BODIES, binId).catch((err) => console.error("failed to sweep bodies", err));
-      return { ok: true, value: { versionsDeleted: head.versionCount } };
+      for (let attempt = 1; ; attempt++) {
+        const head = await this.currentHead(binId);
+        if (!head) return { ok: false, reason: "not_found" };
+        const current = etagOf(head.latest.version, head.latest.hash);
+        if (!ifMatchPasses(ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
+        if (!(await this.commit(deleteBinStatements(this.env.DB, binId, head.writeToken), []))) {
+          if (attempt < 3) continue;
+          throw new Error(`bin ${binId}: head kept moving under the writer`);
+        }
+        this.head = undefined;
+        // Sweeping the whole prefix also collects orphans left by failed writes. Nothing points
+        // at these bodies any more, so the response need not wait.
+        this.ctx.waitUntil(
+          deleteAllBodies(this.env.BODIES, binId).catch((err) => console.error("failed to sweep bodies", err)),
+        );
+        return { ok: true, value: { versionsDeleted: head.versionCount } };
+      }
     });
   }
 

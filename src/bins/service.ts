@@ -42,13 +42,17 @@ export function enforceRecordSize(
 }
 
 // Schemas are compiled once per isolate per distinct text; writes to a collection reuse them.
+// Bounded in entries and entry size, so large schemas cannot pile up in an isolate's memory.
 const compiled = new Map<string, SchemaCheck>();
+const CACHE_ENTRIES = 64;
+const CACHEABLE_CHARS = 65_536;
 
 function schemaCheck(schema: SchemaRef): SchemaCheck {
-  let check = compiled.get(schema.text);
-  if (!check) {
-    check = compileSchema(JSON.parse(schema.text));
-    if (compiled.size >= 256) compiled.delete(compiled.keys().next().value!);
+  const cached = compiled.get(schema.text);
+  if (cached) return cached;
+  const check = compileSchema(JSON.parse(schema.text));
+  if (schema.text.length <= CACHEABLE_CHARS) {
+    if (compiled.size >= CACHE_ENTRIES) compiled.delete(compiled.keys().next().value!);
     compiled.set(schema.text, check);
   }
   return check;
@@ -80,21 +84,27 @@ export async function createBin(env: Env, bin: NewBin, record: StoredRecord) {
   throw new Error("could not allocate a bin id");
 }
 
+const READ_ATTEMPTS = 3;
+
 /**
  * The body of `view.record`. If it vanished between the D1 read and the R2 get (overwritten in
- * place or deleted by a concurrent writer), the view is read again once. Null = gone.
+ * place or deleted by a concurrent writer), the view is read again, at most twice, and authorised
+ * again (the bin may have turned private meanwhile). Null = gone.
  */
 export async function readRecordText(
   env: Env,
   view: BinView,
   creds: Credentials,
   version: number | null,
+  authorize: (view: BinView) => void,
 ): Promise<{ view: BinView; record: RecordRef; text: string } | null> {
   let current: BinView | null = view;
-  for (let attempt = 0; attempt < 2 && current?.record; attempt++) {
+  for (let attempt = 1; current?.record; attempt++) {
     const text = await getBody(env.BODIES, current.record.bodyKey);
     if (text !== null) return { view: current, record: current.record, text };
-    current = await loadBinView(env.DB, view.id, creds, version);
+    if (attempt === READ_ATTEMPTS) break;
+    current = await loadBinView(env.DB, view.id, creds, version, false);
+    if (current) authorize(current);
   }
   return null;
 }
@@ -119,9 +129,15 @@ export async function openBin(
   c: Context<HonoEnv>,
   id: string,
   creds: Credentials,
-  options: { notFound: ErrorPayload; version?: number | null; authorize: (view: BinView) => void },
+  options: {
+    notFound: ErrorPayload;
+    version?: number | null;
+    authorize: (view: BinView) => void;
+    /** A read never validates: skip transferring the collection's schema text. */
+    read?: boolean;
+  },
 ): Promise<BinView> {
-  const view = await loadBinView(c.env.DB, id, creds, options.version ?? null);
+  const view = await loadBinView(c.env.DB, id, creds, options.version ?? null, !options.read);
   if (!view) throw fromPayload(options.notFound);
   options.authorize(view);
   if (view.owner) await charge(c, view.owner);

@@ -39,10 +39,13 @@ export async function setCollectionSchema(db: D1Database, id: string, schemaId: 
 }
 
 /** Deletes only an empty collection, atomically with the emptiness check. */
-export async function deleteEmptyCollection(db: D1Database, id: string): Promise<boolean> {
+export async function deleteEmptyCollection(db: D1Database, accountId: string, id: string): Promise<boolean> {
+  // account_id lets the emptiness check use the listing index instead of scanning every bin.
   const result = await db
-    .prepare("DELETE FROM collections WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM bins WHERE collection_id = ?1)")
-    .bind(id)
+    .prepare(
+      "DELETE FROM collections WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM bins WHERE account_id = ?2 AND collection_id = ?1)",
+    )
+    .bind(id, accountId)
     .run();
   return result.meta.changes === 1;
 }

@@ -16,6 +16,7 @@ export const cors: MiddlewareHandler = async (c, next) => {
       "Access-Control-Allow-Origin": "*",
       "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
       "Access-Control-Max-Age": "86400",
+      "Access-Control-Expose-Headers": EXPOSED,
     };
     const requested = c.req.header("Access-Control-Request-Headers");
     if (requested) headers["Access-Control-Allow-Headers"] = requested;

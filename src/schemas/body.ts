@@ -31,8 +31,13 @@ export function parseSchemaDocument(c: Context, text: string, rules: SchemaBodyR
     if (err instanceof InvalidSchemaError) throw new AppError(rules.status, "Invalid JSON Schema");
     throw err;
   }
-  return JSON.stringify(parsed.value);
+  const compact = JSON.stringify(parsed.value);
+  // Schema text lives in a D1 row (2 MB at most) and is compiled on writes: keep it well below that.
+  if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES) throw new AppError(413, "Request body too large");
+  return compact;
 }
+
+export const MAX_SCHEMA_BYTES = 1_048_576;
 
 /** Empty, whitespace or `{}`: with a name header, an update body like this only renames (§5.3). */
 export function isEmptySchemaBody(text: string): boolean {

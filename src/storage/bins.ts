@@ -68,7 +68,7 @@ SELECT b.id, b.account_id, b.private, b.name, b.collection_id, b.created_at, b.v
        k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
        k.can_update AS ak_update, k.can_delete AS ak_delete,
        o.plan, o.max_record_bytes, o.max_collections, o.max_access_keys, o.request_quota, o.requests_used,
-       s.id AS schema_id, s.name AS schema_name, s.schema AS schema_text
+       s.id AS schema_id, s.name AS schema_name, CASE WHEN ?5 THEN s.schema END AS schema_text
 FROM bins b
 LEFT JOIN records r ON r.bin_id = b.id AND r.version = COALESCE(?4, b.version_count)
 LEFT JOIN access_keys k ON k.key_hash = ?3
@@ -77,16 +77,20 @@ LEFT JOIN collections c ON c.id = b.collection_id
 LEFT JOIN schema_docs s ON s.id = c.schema_doc_id
 WHERE b.id = ?1`;
 
-/** `version` null = the latest. */
+/**
+ * `version` null = the latest. Reads pass `withSchema: false`: they never validate, so the schema
+ * text is not worth transferring (the view's `schema` is then null).
+ */
 export async function loadBinView(
   db: D1Database,
   binId: string,
   creds: Credentials,
   version: number | null = null,
+  withSchema = true,
 ): Promise<BinView | null> {
   const row = await db
     .prepare(BIN_VIEW_SQL)
-    .bind(binId, creds.masterHash ?? null, creds.accessHash ?? null, version)
+    .bind(binId, creds.masterHash ?? null, creds.accessHash ?? null, version, withSchema ? 1 : 0)
     .first<BinViewRow>();
   if (!row) return null;
   return {
@@ -121,7 +125,7 @@ export async function loadBinView(
             id: row.account_id!,
           },
     schema:
-      row.schema_id === null ? null : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
+      row.schema_text === null ? null : { id: row.schema_id!, name: row.schema_name!, text: row.schema_text },
   };
 }
 
@@ -314,10 +318,11 @@ export async function listRecordKeys(db: D1Database, binId: string): Promise<{ v
   return results;
 }
 
-export function deleteBinStatements(db: D1Database, binId: string): D1PreparedStatement[] {
+/** Guarded like every write: the head row goes only if the token is current; its records only if it went. */
+export function deleteBinStatements(db: D1Database, binId: string, expectedToken: string): D1PreparedStatement[] {
   return [
-    db.prepare("DELETE FROM records WHERE bin_id = ?").bind(binId),
-    db.prepare("DELETE FROM bins WHERE id = ?").bind(binId),
+    db.prepare("DELETE FROM bins WHERE id = ? AND write_token = ?").bind(binId, expectedToken),
+    db.prepare("DELETE FROM records WHERE bin_id = ?1 AND NOT EXISTS (SELECT 1 FROM bins WHERE id = ?1)").bind(binId),
   ];
 }
 

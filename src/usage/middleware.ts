@@ -4,8 +4,8 @@ import { setResponseHeaders } from "../http/cors";
 import { usageHeaders } from "./charge";
 import { afterResponseStatements } from "./logs";
 
-/** Decorates charged responses (errors included) and settles their counting and logging afterwards. */
-export const usage: MiddlewareHandler<HonoEnv> = async (c, next) => {
+/** Charging happens in the handlers (§1.6 step 6); this adds the usage headers to charged responses (errors included) and settles the deferred counting and logging after the response. */
+export const settleUsage: MiddlewareHandler<HonoEnv> = async (c, next) => {
   await next();
   const charge = c.get("charge");
   if (!charge) return;

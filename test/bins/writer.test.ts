@@ -157,7 +157,18 @@ describe("a write that fails part-way", () => {
     const retry = await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { after: true } });
     expect(((await retry.json()) as { metadata: { version: number } }).metadata.version).toBe(1);
     await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
-    expect(await bodyCount(bin.id)).toBe(0);
+    // The sweep of the bin's prefix runs after the response.
+    await eventually(async () => expect(await bodyCount(bin.id)).toBe(0));
+  });
+
+  it("re-reads the head before deleting when another writer committed first", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { v: 1 } });
+    await env.DB.prepare("UPDATE bins SET version_count = 1, write_token = 'elsewhere' WHERE id = ?").bind(bin.id).run();
+    const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
+    expect(await res.json()).toEqual({ metadata: { id: bin.id, versionsDeleted: 1 }, message: "Bin deleted successfully" });
+    expect(await storedRows(bin.id)).toEqual({ bin: null, records: [] });
   });
 
   it("re-reads the head instead of overwriting it when another writer committed first", async () => {

@@ -71,13 +71,10 @@ export async function readLegacyRecord(
 ): Promise<string> {
   const version = legacyVersion(segment, errors.versionNotFound);
   const creds = await readLegacyCredentials(c);
-  const view = await openBin(c, id, creds, {
-    notFound: errors.binNotFound,
-    version,
-    authorize: (v) => errors.authorize(v, creds),
-  });
+  const authorize = (v: BinView) => errors.authorize(v, creds);
+  const view = await openBin(c, id, creds, { notFound: errors.binNotFound, version, authorize, read: true });
   if (!view.record) throw fromPayload(errors.versionNotFound);
-  const found = await readRecordText(c.env, view, creds, version);
+  const found = await readRecordText(c.env, view, creds, version, authorize);
   // Gone between the lookup and the body fetch: the bin was deleted, or its versions were.
   if (!found) throw fromPayload(version ? errors.versionNotFound : errors.binNotFound);
   return found.text;

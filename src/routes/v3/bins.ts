@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
+import { AppError, routeNotFound } from "../../errors";
 import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
 import { NEED_MASTER_KEY } from "../../auth/account-auth";
 import { readV3Credentials } from "../../auth/credentials";
@@ -35,6 +35,7 @@ const binId = (c: C) => parseId(c.req.param("id"), "Invalid Bin Id provided");
 
 const notFound = (message = BIN_NOT_FOUND) => ({ status: 404 as const, message });
 
+/** `X-Bin-Name`, 1–128 code points; null when absent. */
 function binName(c: C): string | null {
   const name = nameHeader(c, "X-Bin-Name");
   if (name.kind === "absent") return null;
@@ -121,15 +122,20 @@ bins.get("/:id/versions", async (c) => {
   const paging = (name: string, min: number, max: number): number | null => {
     const raw = c.req.query(name);
     if (raw === undefined) return null;
-    if (!/^\d{1,10}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
       throw new AppError(400, "Invalid paging parameters");
     }
-    return Number(raw);
+    return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
   };
   const limit = paging("limit", 1, 100) ?? 20;
-  const before = paging("before", 0, Number.MAX_SAFE_INTEGER);
+  // Any integer ≥ 0 is a valid `before`; past the largest version it simply means "from the newest".
+  const before = paging("before", 0, Infinity);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, { notFound: notFound(), authorize: (v) => authorizeBin("read", v, creds, v.keys) });
+  const view = await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => authorizeBin("read", v, creds, v.keys),
+    read: true,
+  });
   const page = await listRecordsPage(c.env.DB, id, before, limit);
   return jsonResponse({
     versions: page.records.map((r) => ({ version: r.version, createdAt: r.updatedAt, size: r.size })),
@@ -165,18 +171,15 @@ bins.delete("/:id/versions", async (c) => {
 // ---- §3.7 Rename, §3.8 privacy ----
 bins.put("/:id/meta/name", async (c) => {
   const id = binId(c);
-  const name = nameHeader(c, "X-Bin-Name");
-  if (name.kind === "absent") throw new AppError(400, "You need to pass X-Bin-Name header to Update the Bin Name");
-  if (name.kind === "blank" || name.length > 128) {
-    throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
-  }
+  const name = binName(c);
+  if (name === null) throw new AppError(400, "You need to pass X-Bin-Name header to Update the Bin Name");
   const creds = await readV3Credentials(c);
   await openBin(c, id, creds, {
     notFound: notFound(),
     authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
   });
-  unwrap(await writerFor(c.env, id).setMeta(id, { name: name.value }), notFound());
-  return jsonResponse({ record: id, metadata: { name: name.value } });
+  unwrap(await writerFor(c.env, id).setMeta(id, { name }), notFound());
+  return jsonResponse({ record: id, metadata: { name } });
 });
 
 bins.put("/:id/meta/privacy", async (c) => {
@@ -226,12 +229,34 @@ function select(text: string, sel: Selector): string {
     return JSON.stringify(value);
   }
   try {
-    return JSON.stringify(sel.run(doc));
+    return serializeMatches(sel.run(doc), Math.max(4 * text.length, 1_048_576));
   } catch (err) {
     // The evaluator bounds its own work; a runaway expression is an invalid one.
     if (err instanceof JsonPathError) throw new AppError(400, "Invalid X-JSON-Path expression passed");
     throw err;
   }
+}
+
+/**
+ * Matches are references into the record, so `$['a','a',…]` or `$..*` can select the same large
+ * subtree many times: serialising that naively turns a 100 KB record into tens of megabytes.
+ * Each distinct match is serialised once, and the answer may be at most `maxChars` long.
+ */
+function serializeMatches(matches: unknown[], maxChars: number): string {
+  const seen = new Map<unknown, string>();
+  const parts: string[] = [];
+  let total = 2;
+  for (const match of matches) {
+    let part = seen.get(match);
+    if (part === undefined) {
+      part = JSON.stringify(match);
+      if (typeof match === "object" && match !== null) seen.set(match, part);
+    }
+    total += part.length + 1;
+    if (total > maxChars) throw new JsonPathError("the selection is too large");
+    parts.push(part);
+  }
+  return `[${parts.join(",")}]`;
 }
 
 function parseVersionSegment(segment: string | undefined): number | null {
@@ -246,11 +271,8 @@ async function readBin(c: C, segment: string | undefined) {
   const sel = selector(c);
   const withMeta = metadataWanted(c);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, {
-    notFound: notFound(),
-    version,
-    authorize: (v) => authorizeBin("read", v, creds, v.keys),
-  });
+  const authorize = (v: BinView) => authorizeBin("read", v, creds, v.keys);
+  const view = await openBin(c, id, creds, { notFound: notFound(), version, authorize, read: true });
   if (!view.record) throw new AppError(404, "Bin version not found");
 
   const baseHeaders = (record: { version: number; hash: string }) => ({
@@ -260,7 +282,7 @@ async function readBin(c: C, segment: string | undefined) {
   if (ifNoneMatchHits(header(c, "If-None-Match"), etagOf(view.record.version, view.record.hash))) {
     return new Response(null, { status: 304, headers: baseHeaders(view.record) });
   }
-  const found = await readRecordText(c.env, view, creds, version);
+  const found = await readRecordText(c.env, view, creds, version, authorize);
   if (!found) throw new AppError(404, version === null ? BIN_NOT_FOUND : "Bin version not found");
 
   const body = select(found.text, sel);
@@ -281,6 +303,10 @@ async function readBin(c: C, segment: string | undefined) {
   return rawJsonResponse(`{"record":${body},"metadata":${JSON.stringify(metadata)}}`, 200, headers);
 }
 
+// §10.4 change streams are not built yet: say so rather than parse "stream" as a version.
+bins.get("/:id/stream", () => {
+  throw routeNotFound();
+});
 bins.get("/:id", (c) => readBin(c, undefined));
 bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 

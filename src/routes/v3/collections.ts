@@ -93,10 +93,11 @@ async function listBins(c: C, scope: "uncategorized" | "collection") {
     throw new AppError(400, "X-Sort-Order must be ascending or descending");
   }
   const account = await requireMasterAccount(c);
-  if (id !== null) await ownCollection(c, account, id);
-  else await charge(c, account);
+  if (id !== null && !(await findCollection(c.env.DB, account.id, id))) throw new AppError(404, "Collection not found");
+  // The cursor is looked up with the page; a cursor outside the listing is a step-5 404, not charged.
   const page = await listBinsPage(c.env.DB, account.id, id, order, cursor);
   if (page === null) throw new AppError(404, "Bin not found or it doesn't belong to your account");
+  await charge(c, account);
   return jsonResponse(
     page.map((bin) => ({
       private: bin.private === 1,
@@ -152,6 +153,6 @@ collections.delete("/:id", async (c) => {
   const id = collectionId(c);
   const account = await requireMasterAccount(c);
   await ownCollection(c, account, id);
-  if (!(await deleteEmptyCollection(c.env.DB, id))) throw new AppError(409, "Collection is not empty");
+  if (!(await deleteEmptyCollection(c.env.DB, account.id, id))) throw new AppError(409, "Collection is not empty");
   return jsonResponse({ metadata: { id }, message: "Collection deleted successfully" });
 });

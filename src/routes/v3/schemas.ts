@@ -3,11 +3,11 @@ import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { requireMasterAccount } from "../../auth/account-auth";
 import type { AccountRow } from "../../accounts/store";
-import { isBlank, isPlainObject, parseJson, readBodyText } from "../../http/body";
+import { readBodyText } from "../../http/body";
 import { nameHeader, requiredName, type NameRules } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { rawJsonResponse } from "../../http/json";
-import { parseSchemaDocument, V3_SCHEMA_BODY_RULES } from "../../schemas/body";
+import { isEmptySchemaBody, parseSchemaDocument, V3_SCHEMA_BODY_RULES } from "../../schemas/body";
 import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
 import { charge } from "../../usage/charge";
 
@@ -84,9 +84,7 @@ schemas.put("/:id", async (c) => {
   const name = optionalName(c);
   const account = await requireMasterAccount(c);
   const row = await ownSchemaDoc(c, account, id);
-  const parsed = parseJson(text);
-  const renameOnly =
-    name !== undefined && (isBlank(text) || (parsed.ok && isPlainObject(parsed.value) && Object.keys(parsed.value).length === 0));
+  const renameOnly = name !== undefined && isEmptySchemaBody(text);
   const schema = renameOnly ? undefined : parseSchemaBody(c, text);
   await updateSchemaDoc(c.env.DB, id, { ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
   return render({ ...row, ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
