@@ -10,7 +10,9 @@ export default defineConfig(async () => {
         wrangler: { configPath: "./wrangler.toml" },
         remoteBindings: false,
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_KEY: "test-admin-key" },
+          // BODY_GRACE_SECONDS=0: superseded bodies are deleted as soon as the writer's alarm runs,
+          // so tests can assert that storage is reclaimed; one test sets its own grace.
+          bindings: { TEST_MIGRATIONS: migrations, ADMIN_KEY: "test-admin-key", BODY_GRACE_SECONDS: "0" },
         },
       }),
     ],

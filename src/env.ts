@@ -20,6 +20,8 @@ export interface Env {
   PRO_REQUEST_QUOTA?: string;
   RATE_LIMIT_PER_MINUTE?: string;
   ACCESS_LOGS?: string;
+  /** Seconds a superseded record body is kept for readers already on their way to it (default 60). */
+  BODY_GRACE_SECONDS?: string;
   LOG_RETENTION_DAYS?: string;
 }
 

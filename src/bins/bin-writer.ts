@@ -23,6 +23,15 @@ import {
 
 export const MAX_VERSIONS = 1000;
 
+const RETIRED = "retired:";
+const DEFAULT_BODY_GRACE_SECONDS = 60;
+
+/** How long a superseded body outlives the head that stopped pointing to it. */
+function bodyGraceMs(env: Env): number {
+  const seconds = Number(env.BODY_GRACE_SECONDS ?? DEFAULT_BODY_GRACE_SECONDS);
+  return (Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_BODY_GRACE_SECONDS) * 1000;
+}
+
 /** Failures are returned, not thrown: error classes do not survive the RPC boundary. */
 export type Outcome<T> =
   | { ok: true; value: T }
@@ -103,12 +112,36 @@ export class BinWriter extends DurableObject<Env> {
     return false;
   }
 
-  /** Garbage collection off the write's critical path. */
+  /** Bodies no committed head ever pointed to: nobody can be reading them, delete now. */
   private discard(keys: string[]): void {
     if (keys.length === 0) return;
     this.ctx.waitUntil(
-      deleteBodies(this.env.BODIES, keys).catch((err) => console.error("failed to delete superseded bodies", err)),
+      deleteBodies(this.env.BODIES, keys).catch((err) => console.error("failed to delete unused bodies", err)),
     );
+  }
+
+  /**
+   * Bodies a committed head pointed to until now. A reader may have looked that head up a moment
+   * ago and still be on its way to R2, so they are queued in this object's own storage and deleted
+   * by the alarm after a grace period. The queue is durable: an evicted object resumes it.
+   */
+  private async retire(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const due = Date.now() + bodyGraceMs(this.env);
+    await this.ctx.storage.put(Object.fromEntries(keys.map((k) => [`${RETIRED}${k}`, due])));
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
+  }
+
+  /** Deletes retired bodies whose grace has passed; a failure throws, and the platform retries the alarm. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const queued = await this.ctx.storage.list<number>({ prefix: RETIRED });
+    const due = [...queued].filter(([, at]) => at <= now).map(([name]) => name);
+    await deleteBodies(this.env.BODIES, due.map((name) => name.slice(RETIRED.length)));
+    await this.ctx.storage.delete(due);
+    const later = [...queued].filter(([, at]) => at > now).map(([, at]) => at);
+    if (later.length > 0) await this.ctx.storage.setAlarm(Math.min(...later));
   }
 
   async create(bin: NewBinRow, record: StoredRecord): Promise<{ etag: string } | { idTaken: true }> {
@@ -177,7 +210,7 @@ export class BinWriter extends DurableObject<Env> {
           throw new Error(`bin ${req.binId}: head kept moving under the writer`);
         }
         this.head = { versionCount: rec.version, writeToken: token, latest: rec };
-        if (!appended) this.discard([head.latest.bodyKey]);
+        if (!appended) await this.retire([head.latest.bodyKey]);
         return {
           ok: true,
           value: {
@@ -257,7 +290,7 @@ export class BinWriter extends DurableObject<Env> {
         this.head = preserveLatest
           ? { versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
           : undefined;
-        this.discard(garbage);
+        await this.retire(garbage);
         return { ok: true, value: { versionsDeleted: head.versionCount } };
       }
     });

@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import type { BinWriter } from "../../src/bins/bin-writer";
 import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
 import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
@@ -159,6 +161,22 @@ describe("a write that fails part-way", () => {
     await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     // The sweep of the bin's prefix runs after the response.
     await eventually(async () => expect(await bodyCount(bin.id)).toBe(0));
+  });
+
+  it("keeps a superseded body for the grace period, queued in the writer's storage for its alarm", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    await setWriterEnv(bin.id, { ...env, BODY_GRACE_SECONDS: "60" });
+    const before = Date.now();
+    await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { v: 1 } });
+    // The old body is still there for a reader that looked up the old head a moment ago.
+    expect(await bodyCount(bin.id)).toBe(2);
+    const alarm = await runInDurableObject(writerStub(bin.id), (_: BinWriter, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThanOrEqual(before + 60_000);
+    expect(alarm).toBeLessThan(Date.now() + 61_000);
+    // Running the alarm early deletes nothing that is not due yet.
+    await runDurableObjectAlarm(writerStub(bin.id));
+    expect(await bodyCount(bin.id)).toBe(2);
   });
 
   it("re-reads the head before deleting when another writer committed first", async () => {
