@@ -63,6 +63,12 @@ export function effectiveLimits(env: Env, row: LimitOverrides): Limits {
   };
 }
 
+/** What charging and size checks need about the paying account: limits and the counter as last read. */
+export interface Payer extends LimitOverrides {
+  id: string;
+  requests_used: number;
+}
+
 /** `<n>mb` when the limit is whole mebibytes, else whole kibibytes rounded down (§3.0). */
 export function formatBytes(bytes: number): string {
   return bytes % 1_048_576 === 0 ? `${bytes / 1_048_576}mb` : `${Math.floor(bytes / 1024)}kb`;

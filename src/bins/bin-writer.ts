@@ -4,7 +4,7 @@ import { AppError, type ErrorPayload } from "../errors";
 import { checkRecordShape, etagOf, toStoredRecord, V3_RECORD_RULES, type StoredRecord } from "./records";
 import { applyPatch, PatchConflict, type ParsedPatch } from "./patch";
 import { enforceRecordSize, enforceSchema } from "./service";
-import type { Payer } from "../usage/charge";
+import type { Payer } from "../accounts/limits";
 import { ifMatchPasses } from "./conditional";
 import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
 import {

@@ -1,5 +1,4 @@
-import type { Context } from "hono";
-import type { Env, HonoEnv } from "../env";
+import type { Env } from "../env";
 import { AppError, fromPayload, type ErrorPayload } from "../errors";
 import { isOwnerMaster } from "../auth/bin-access";
 import type { KeyFacts } from "../auth/credentials";
@@ -11,7 +10,6 @@ import { loadBinView, type BinView, type NewBinRow, type RecordRef, type SchemaR
 import type { Credentials } from "../auth/credentials";
 import type { Outcome, WriteRequest, WriteResult } from "./bin-writer";
 import { toStoredRecord, type StoredRecord } from "./records";
-import { charge } from "../usage/charge";
 
 export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
 
@@ -119,29 +117,6 @@ export function unwrap<T>(outcome: Outcome<T>, notFound: ErrorPayload): T {
 
 export async function writeRecord(env: Env, request: WriteRequest, notFound: ErrorPayload): Promise<WriteResult> {
   return unwrap(await writerFor(env, request.binId).write(request), notFound);
-}
-
-/**
- * §1.6 steps 5 and 6 for a bin route: find the bin (the caller's not-found wording), authorise,
- * then charge its owner (anonymous bins are never charged).
- */
-export async function openBin(
-  c: Context<HonoEnv>,
-  id: string,
-  creds: Credentials,
-  options: {
-    notFound: ErrorPayload;
-    version?: number | null;
-    authorize: (view: BinView) => void;
-    /** A read never validates: skip transferring the collection's schema text. */
-    read?: boolean;
-  },
-): Promise<BinView> {
-  const view = await loadBinView(c.env.DB, id, creds, options.version ?? null, !options.read);
-  if (!view) throw fromPayload(options.notFound);
-  options.authorize(view);
-  if (view.owner) await charge(c, view.owner);
-  return view;
 }
 
 /** What a create checks once the body rules passed: record size (§3.0), then the schema (§5.4). */

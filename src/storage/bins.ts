@@ -1,6 +1,6 @@
 import type { Credentials, KeyFacts } from "../auth/credentials";
 import type { Plan } from "../accounts/limits";
-import type { Payer } from "../usage/charge";
+import type { Payer } from "../accounts/limits";
 
 /** One stored record's index row: the base (version 0) or a version. */
 export interface RecordRef {

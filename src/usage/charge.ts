@@ -1,13 +1,8 @@
 import type { Context } from "hono";
 import type { Charge, HonoEnv } from "../env";
 import { AppError } from "../errors";
-import { effectiveLimits, type LimitOverrides } from "../accounts/limits";
+import { effectiveLimits, type Payer } from "../accounts/limits";
 
-/** What the charging step needs about the account that pays: limits and the counter as last read. */
-export interface Payer extends LimitOverrides {
-  id: string;
-  requests_used: number;
-}
 
 function rateLimitPerMinute(c: Context<HonoEnv>): number | null {
   const n = Number(c.env.RATE_LIMIT_PER_MINUTE);

@@ -3,12 +3,14 @@ import type { Env, HonoEnv } from "../../env";
 import { AppError, fromPayload, type ErrorPayload } from "../../errors";
 import { isOwnerMaster } from "../../auth/bin-access";
 import { readLegacyCredentials, type Credentials } from "../../auth/credentials";
-import { openBin, readRecordText } from "../../bins/service";
+import { readRecordText } from "../../bins/service";
+import { openBin } from "../open-bin";
 import type { WriteResult } from "../../bins/bin-writer";
 import type { StoredRecord } from "../../bins/records";
 import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
 import { loadCreateContext, type BinView, type SchemaRef } from "../../storage/bins";
-import { charge, type Payer } from "../../usage/charge";
+import { charge } from "../../usage/charge";
+import type { Payer } from "../../accounts/limits";
 
 // What v2 and v1 share: `secret-key` is the master key, and on a bin only its owner's key counts.
 

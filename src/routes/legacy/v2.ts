@@ -6,7 +6,8 @@ import { readLegacyCredentials, type Credentials } from "../../auth/credentials"
 import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
 import { parseRecordBody, V2_RECORD_RULES } from "../../bins/records";
-import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, openBin, unwrap, writerFor } from "../../bins/service";
+import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, unwrap, writerFor } from "../../bins/service";
+import { openBin } from "../open-bin";
 import { findCollection, insertCollection, renameCollection, setCollectionSchema } from "../../collections/store";
 import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
 import { booleanHeader, header } from "../../http/headers";

@@ -14,15 +14,8 @@ import { ifNoneMatchHits, ifMatchPasses } from "../../bins/conditional";
 import { etagOf, parseRecordBody, V3_RECORD_RULES, type StoredRecord } from "../../bins/records";
 import { parsePatch } from "../../bins/patch";
 import type { WriteResult } from "../../bins/bin-writer";
-import {
-  checkAndCreateBin,
-  checkAndWriteRecord,
-  decideVersioning,
-  openBin,
-  readRecordText,
-  unwrap,
-  writerFor,
-} from "../../bins/service";
+import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, readRecordText, unwrap, writerFor } from "../../bins/service";
+import { openBin } from "../open-bin";
 import { listRecordsPage, loadCreateContext, type BinView } from "../../storage/bins";
 import { charge } from "../../usage/charge";
 
