@@ -1,15 +1,18 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import worker from "../src/index";
 
 export const BASE = "http://edgebin.test";
 export const ADMIN_KEY = "test-admin-key";
 
-/** A request through the Worker's HTTP surface. `body` objects are sent as JSON. */
-export async function call(
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Response> {
+export interface CallOptions {
+  headers?: Record<string, string>;
+  /** Strings are sent as they are; anything else as JSON (with a JSON Content-Type unless one is given). */
+  body?: unknown;
+}
+
+function request(method: string, path: string, options: CallOptions): Request {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -18,7 +21,28 @@ export async function call(
       headers["Content-Type"] = "application/json";
     }
   }
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  return new Request(`${BASE}${path}`, { method, headers, body });
+}
+
+/** A request through the Worker's HTTP surface. */
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  return exports.default.fetch(request(method, path, options));
+}
+
+/**
+ * The same, with operator settings the test config does not set (e.g. `{ RATE_LIMIT_PER_MINUTE: "3" }`),
+ * through the Worker's default export; waits for the request's waitUntil work before returning.
+ */
+export async function callWithEnv(
+  overrides: Record<string, string | undefined>,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request(method, path, options), { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 export interface TestAccount {

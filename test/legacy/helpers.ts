@@ -1,8 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { expect } from "vitest";
-import worker from "../../src/index";
-import { BASE, call, env, master, type TestAccount } from "../helpers";
+import { BASE, call, callWithEnv, master, type CallOptions, type TestAccount } from "../helpers";
 
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const JSON_TYPE = "application/json; charset=utf-8";
@@ -23,18 +21,9 @@ export async function callWithAnonymous(
   allow: string,
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: unknown } = {},
+  options: CallOptions = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = { ...options.headers };
-  const init: RequestInit = { method, headers };
-  if (options.body !== undefined) {
-    headers["Content-Type"] ??= "application/json";
-    init.body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  }
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ALLOW_ANONYMOUS_BINS: allow }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
+  return callWithEnv({ ALLOW_ANONYMOUS_BINS: allow }, method, path, options);
 }
 
 /** A JSON object whose compact form is exactly `bytes` long (minimum 8): `{"a":"xxx…"}`. */

@@ -1,7 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { ADMIN_KEY, BASE, call, createAccount, createBin, env, expectError, master, patchAccount, UNKNOWN_ID } from "../helpers";
+import { ADMIN_KEY, call, callWithEnv, createAccount, createBin, env, expectError, master, patchAccount, UNKNOWN_ID } from "../helpers";
 
 // §2.3. The test config sets ADMIN_KEY=test-admin-key for the whole run.
 
@@ -41,14 +39,6 @@ async function patchOk(id: string, body: Record<string, unknown>): Promise<Accou
   const res = await patchAccount(id, body);
   expect(res.status, await res.clone().text()).toBe(200);
   return res.json();
-}
-
-/** Calls the Worker with a modified environment (settings the test config does not set). */
-async function callWithEnv(overrides: Partial<typeof env>, method: string, path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${BASE}${path}`, { method, ...init }), { ...env, ...overrides }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 describe("POST /v3/admin/accounts", () => {

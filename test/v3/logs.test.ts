@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { BASE, call, createAccount, env, expectError, master, patchAccount, type TestAccount } from "../helpers";
+import { call, callWithEnv, createAccount, env, expectError, master, patchAccount, type TestAccount } from "../helpers";
 
 // §7.1 usage logs: `GET /v3/l` and `GET /v3/l/<DD-MM-YYYY>`. Log rows are written after the
 // response (waitUntil), so through `exports.default.fetch` the tests wait for each row to land
@@ -281,17 +281,7 @@ describe("retention", () => {
 describe("ACCESS_LOGS=false", () => {
   /** Straight through the Worker's default export with logging off; waits for its waitUntil work. */
   async function unlogged(account: TestAccount, method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { ...master(account) };
-    const init: RequestInit = { method, headers };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, ACCESS_LOGS: "false" }, ctx);
-    await res.arrayBuffer();
-    await waitOnExecutionContext(ctx);
-    return res;
+    return callWithEnv({ ACCESS_LOGS: "false" }, method, path, { headers: master(account), body });
   }
 
   it("logs nothing, while requests are still counted", async () => {

@@ -1,18 +1,16 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import {
   ADMIN_KEY,
-  BASE,
   call,
+  callWithEnv,
   createAccount,
   createBin,
-  env,
   expectError,
   expectLegacyError,
   master,
   patchAccount,
   UNKNOWN_ID,
+  type CallOptions,
   type TestAccount,
 } from "../helpers";
 
@@ -393,19 +391,10 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
   async function rated(
     method: string,
     path: string,
-    options: { headers?: Record<string, string>; body?: unknown } = {},
+    options: CallOptions = {},
     overrides: Record<string, string> = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { ...options.headers };
-    const init: RequestInit = { method, headers };
-    if (options.body !== undefined) {
-      headers["Content-Type"] ??= "application/json";
-      init.body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-    }
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(`${BASE}${path}`, init), { ...env, RATE_LIMIT_PER_MINUTE: "3", ...overrides }, ctx);
-    await waitOnExecutionContext(ctx);
-    return res;
+    return callWithEnv({ RATE_LIMIT_PER_MINUTE: "3", ...overrides }, method, path, options);
   }
 
   /** The window is a fixed epoch minute: start well inside one so a test never straddles two. */
