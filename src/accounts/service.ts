@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import { generateKey, sha256Hex } from "../auth/keys";
 import { newId } from "../http/ids";
 import { isPlainObject } from "../http/body";
+import { codePointLength } from "../http/headers";
 import { accountUsage, findAccount, type AccountRow } from "./store";
 import { effectiveLimits, type Plan } from "./limits";
 
@@ -10,7 +11,7 @@ const isPlan = (v: unknown): v is Plan => v === "free" || v === "pro";
 
 function validName(v: unknown): v is string {
   if (typeof v !== "string") return false;
-  const length = [...v.trim()].length;
+  const length = codePointLength(v.trim());
   return length >= 1 && length <= 64;
 }
 

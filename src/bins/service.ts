@@ -65,12 +65,8 @@ export function enforceSchema(schema: SchemaRef | null, value: unknown, status: 
   throw new AppError(status, `Schema Doc Validation Mismatch:  ${message}`, extra);
 }
 
-export interface NewBin {
-  ownerId: string | null;
-  private: boolean;
-  name: string | null;
-  collectionId: string | null;
-}
+/** What the caller decides about a new bin; its id and creation time are assigned here. */
+export type NewBin = Omit<NewBinRow, "id" | "createdAt">;
 
 /** Creates the bin through its own writer; a (96-bit, so theoretical) id collision retries with a new id. */
 export async function createBin(env: Env, bin: NewBin, record: StoredRecord) {

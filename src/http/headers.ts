@@ -20,6 +20,9 @@ export function booleanHeader(c: Context, name: string, message: string, status:
   throw new AppError(status, message);
 }
 
+/** Names are counted in Unicode code points, not UTF-16 units (§1.3): an emoji is one character. */
+export const codePointLength = (text: string): number => [...text].length;
+
 /** Name headers distinguish absent from blank (§1.2); length is counted in code points. */
 export type NameHeader = { kind: "absent" } | { kind: "blank" } | { kind: "value"; value: string; length: number };
 
@@ -28,7 +31,7 @@ export function nameHeader(c: Context, name: string): NameHeader {
   if (raw === undefined) return { kind: "absent" };
   const value = raw.trim();
   if (value === "") return { kind: "blank" };
-  return { kind: "value", value, length: [...value].length };
+  return { kind: "value", value, length: codePointLength(value) };
 }
 
 /** `X-Bin-Meta` / `?meta`: only `false` turns metadata off (compat). */

@@ -17,21 +17,25 @@ export interface SchemaRef {
   text: string;
 }
 
-/** Everything a request needs about a bin, read in a single D1 query. */
-export interface BinView {
+/** A bin's own metadata, as created and as read back. */
+export interface NewBinRow {
   id: string;
   ownerId: string | null;
   private: boolean;
   name: string | null;
   collectionId: string | null;
   createdAt: string;
+}
+
+/** Everything a request needs about a bin, read in a single D1 query. */
+export interface BinView extends NewBinRow {
   versionCount: number;
   /** The record asked for (latest unless a version was named); null when that version does not exist. */
   record: RecordRef | null;
   keys: KeyFacts;
   /** The owner's plan, limit overrides and request counter; null for an anonymous bin. */
   owner: Payer | null;
-  /** The schema attached to the bin's collection, if any. */
+  /** The schema attached to the bin's collection, if any; always null on views loaded for a read. */
   schema: SchemaRef | null;
 }
 
@@ -250,15 +254,6 @@ export async function loadWriterHead(db: D1Database, binId: string): Promise<Wri
     writeToken: row.write_token,
     latest: { version: row.version, bodyKey: row.body_key, hash: row.hash, size: row.size, updatedAt: row.updated_at },
   };
-}
-
-export interface NewBinRow {
-  id: string;
-  ownerId: string | null;
-  private: boolean;
-  name: string | null;
-  collectionId: string | null;
-  createdAt: string;
 }
 
 export function insertBinStatements(db: D1Database, bin: NewBinRow, base: RecordRef, token: string): D1PreparedStatement[] {

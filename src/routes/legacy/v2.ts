@@ -8,9 +8,10 @@ import type { AccountRow } from "../../accounts/store";
 import { parseRecordBody, V2_RECORD_RULES } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, unwrap, writerFor } from "../../bins/service";
 import { openBin } from "../open-bin";
-import { findCollection, insertCollection, renameCollection, setCollectionSchema } from "../../collections/store";
+import { findCollection, renameCollection, setCollectionSchema } from "../../collections/store";
+import { createCollection } from "../../collections/service";
 import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
-import { booleanHeader, header } from "../../http/headers";
+import { booleanHeader, codePointLength, header } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { jsonObjectText, jsonResponse, RawJson, rawJsonResponse } from "../../http/json";
 import { isEmptySchemaBody, parseSchemaDocument, V2_SCHEMA_BODY_RULES } from "../../schemas/body";
@@ -41,15 +42,12 @@ const privateNeedsOwner = (missing: string) => (view: BinView, creds: Credential
   if (view.private) requireOwner(view, creds, missing);
 };
 
-/** Names are counted in code points (§1.3); header values arrive trimmed. */
-const nameLength = (name: string) => [...name].length;
-
 // ---- §8.1 Create ----
 v2.post("/b", async (c) => {
   const text = await readBodyText(c);
   const requestedPrivate = booleanHeader(c, "private", "private must be true or false", 422);
   const name = header(c, "name") ?? null;
-  if (name !== null && nameLength(name) > 128) throw new AppError(422, "Bin Name cannot be longer than 128 characters.");
+  if (name !== null && codePointLength(name) > 128) throw new AppError(422, "Bin Name cannot be longer than 128 characters.");
   const rawCollection = header(c, "collection-id");
   const collectionId = rawCollection === undefined ? null : parseId(rawCollection, INVALID_COLLECTION_ID, 422);
 
@@ -134,7 +132,7 @@ function collectionName(c: C, text: string): string {
   if (typeof name !== "string") throw new AppError(422, "You need to provide a name key.");
   const trimmed = name.trim();
   if (trimmed === "") throw new AppError(422, "Name key cannot be blank.");
-  const length = nameLength(trimmed);
+  const length = codePointLength(trimmed);
   if (length < 3 || length > 32) {
     throw new AppError(422, "Collection Name length should be more than 2 characters and less than 33 characters");
   }
@@ -146,11 +144,7 @@ v2.post("/c", async (c) => {
   const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to CREATE a Collection.");
   await charge(c, account);
   const name = collectionName(c, text);
-  const id = newId();
-  const row = { id, account_id: account.id, name, schema_doc_id: null, created_at: new Date().toISOString() };
-  if (!(await insertCollection(c.env.DB, row, effectiveLimits(c.env, account).maxCollections))) {
-    throw new AppError(403, "Collection limit reached for your plan");
-  }
+  const { id } = await createCollection(c.env, account, name);
   return jsonResponse({ success: true, data: { name }, id });
 });
 
@@ -193,7 +187,7 @@ const schemaDocId = (c: C) => parseId(c.req.param("id"), "Invalid Schema Documen
 /** The `name` header: 3 to 32 code points; an empty value counts as absent (§1.2). */
 function schemaName(c: C): string | undefined {
   const name = header(c, "name");
-  if (name !== undefined && (nameLength(name) < 3 || nameLength(name) > 32)) {
+  if (name !== undefined && (codePointLength(name) < 3 || codePointLength(name) > 32)) {
     throw new AppError(422, "Schema Doc Name length should be more than 2 characters and less than 33 characters");
   }
   return name;

@@ -1,0 +1,21 @@
+import type { Env } from "../env";
+import { AppError } from "../errors";
+import { effectiveLimits } from "../accounts/limits";
+import type { AccountRow } from "../accounts/store";
+import { newId } from "../http/ids";
+import { insertCollection, type CollectionRow } from "./store";
+
+/** Creates a collection within the account's plan limit; the 403 wording is the same on v3 and v2. */
+export async function createCollection(env: Env, account: AccountRow, name: string): Promise<CollectionRow> {
+  const row: CollectionRow = {
+    id: newId(),
+    account_id: account.id,
+    name,
+    schema_doc_id: null,
+    created_at: new Date().toISOString(),
+  };
+  if (!(await insertCollection(env.DB, row, effectiveLimits(env, account).maxCollections))) {
+    throw new AppError(403, "Collection limit reached for your plan");
+  }
+  return row;
+}
