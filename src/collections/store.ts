@@ -59,10 +59,13 @@ export interface ListedBin {
 
 export const PAGE_SIZE = 10;
 
+export type BinsPage = { found: true; bins: ListedBin[] } | { found: false; missing: "collection" | "cursor" };
+
 /**
  * One page of a collection (or of the account's uncategorized bins when `collectionId` is null),
  * by keyset on the (account_id, collection_id, created_at, id) index: the cost of a page does not
- * grow with the collection. Returns null when the cursor bin is not in this listing.
+ * grow with the collection. The collection and the cursor are looked up in the same round trip as
+ * the page; `missing` says which one is not in this account's listing.
  */
 export async function listBinsPage(
   db: D1Database,
@@ -70,7 +73,7 @@ export async function listBinsPage(
   collectionId: string | null,
   order: "ascending" | "descending",
   cursorId: string | null,
-): Promise<ListedBin[] | null> {
+): Promise<BinsPage> {
   const [cmp, dir] = order === "ascending" ? [">", "ASC"] : ["<", "DESC"];
   const scope = "account_id = ?1 AND collection_id IS ?2";
   const page = db
@@ -80,12 +83,20 @@ export async function listBinsPage(
        ORDER BY created_at ${dir}, id ${dir} LIMIT ${PAGE_SIZE}`,
     )
     .bind(accountId, collectionId, ...(cursorId ? [cursorId] : []));
-  if (!cursorId) return (await page.all<ListedBin>()).results;
-  const [cursor, rows] = await db.batch<{ id: string } | ListedBin>([
-    db.prepare(`SELECT id FROM bins WHERE id = ?3 AND ${scope}`).bind(accountId, collectionId, cursorId),
-    page,
-  ]);
-  if (cursor!.results.length === 0) return null;
-  return rows!.results as ListedBin[];
+  const checks: { missing: "collection" | "cursor"; stmt: D1PreparedStatement }[] = [];
+  if (collectionId !== null) {
+    const stmt = db.prepare("SELECT id FROM collections WHERE id = ? AND account_id = ?").bind(collectionId, accountId);
+    checks.push({ missing: "collection", stmt });
+  }
+  if (cursorId) {
+    const stmt = db.prepare(`SELECT id FROM bins WHERE id = ?3 AND ${scope}`).bind(accountId, collectionId, cursorId);
+    checks.push({ missing: "cursor", stmt });
+  }
+  if (checks.length === 0) return { found: true, bins: (await page.all<ListedBin>()).results };
+  const results = await db.batch<unknown>([...checks.map((c) => c.stmt), page]);
+  // Checked in order, so an unknown collection is reported before an unknown cursor.
+  const failed = checks.find((_, i) => results[i]!.results.length === 0);
+  if (failed) return { found: false, missing: failed.missing };
+  return { found: true, bins: results[checks.length]!.results as ListedBin[] };
 }
 

@@ -2,21 +2,20 @@ import { Hono, type Context } from "hono";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
 import { requireMasterAccount } from "../../auth/account-auth";
-import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
 import { header, requiredName, type NameRules } from "../../http/headers";
-import { newId, parseId } from "../../http/ids";
+import { parseId } from "../../http/ids";
 import { jsonResponse } from "../../http/json";
 import {
   deleteEmptyCollection,
   findCollection,
-  insertCollection,
   listBinsPage,
   listCollections,
   renameCollection,
   setCollectionSchema,
   type CollectionRow,
 } from "../../collections/store";
+import { createCollection } from "../../collections/service";
 import { findSchemaDoc } from "../../schemas/store";
 import { charge } from "../../usage/charge";
 
@@ -47,16 +46,7 @@ collections.post("/", async (c) => {
   const name = requiredName(c, NAME);
   const account = await requireMasterAccount(c);
   await charge(c, account);
-  const row: CollectionRow = {
-    id: newId(),
-    account_id: account.id,
-    name,
-    schema_doc_id: null,
-    created_at: new Date().toISOString(),
-  };
-  if (!(await insertCollection(c.env.DB, row, effectiveLimits(c.env, account).maxCollections))) {
-    throw new AppError(403, "Collection limit reached for your plan");
-  }
+  const row = await createCollection(c.env, account, name);
   return jsonResponse({ record: row.id, metadata: { createdAt: row.created_at, name } });
 });
 
@@ -93,13 +83,16 @@ async function listBins(c: C, scope: "uncategorized" | "collection") {
     throw new AppError(400, "X-Sort-Order must be ascending or descending");
   }
   const account = await requireMasterAccount(c);
-  if (id !== null && !(await findCollection(c.env.DB, account.id, id))) throw new AppError(404, "Collection not found");
-  // The cursor is looked up with the page; a cursor outside the listing is a step-5 404, not charged.
+  // The collection and the cursor are step-5 lookups made with the page: their 404s are not charged.
   const page = await listBinsPage(c.env.DB, account.id, id, order, cursor);
-  if (page === null) throw new AppError(404, "Bin not found or it doesn't belong to your account");
+  if (!page.found) {
+    throw page.missing === "collection"
+      ? new AppError(404, "Collection not found")
+      : new AppError(404, "Bin not found or it doesn't belong to your account");
+  }
   await charge(c, account);
   return jsonResponse(
-    page.map((bin) => ({
+    page.bins.map((bin) => ({
       private: bin.private === 1,
       snippetMeta: bin.name !== null ? { name: bin.name } : {},
       record: bin.id,
