@@ -2,7 +2,15 @@
 // `npm run bench [-- --duration N --connections N]`: load-tests a few bin routes against a
 // throwaway local `wrangler dev` and compares each to a no-storage baseline route of the same worker.
 import {
-  LocalWorker, benchOptions, call, createAccount, failOnErrors, loadAverage, measure, printResults, runBench,
+  benchOptions,
+  call,
+  createAccount,
+  failOnErrors,
+  LocalWorker,
+  loadAverage,
+  measure,
+  printResults,
+  runBench,
 } from "./lib.mjs";
 
 const options = benchOptions();
@@ -17,7 +25,9 @@ await runBench(worker, async () => {
   const items = Array.from({ length: 25 }, (_, i) => ({ id: i, label: `item-${i}`, on: i % 2 === 0 }));
   const record = { name: "bench", tags: ["a", "b", "c"], items };
   const created = await call(`${base}/v3/b`, {
-    method: "POST", headers: { ...auth, "X-Bin-Private": "true" }, body: JSON.stringify(record),
+    method: "POST",
+    headers: { ...auth, "X-Bin-Private": "true" },
+    body: JSON.stringify(record),
   });
   const id = created.metadata.id;
   const bin = `${base}/v3/b/${id}`;
@@ -30,10 +40,18 @@ await runBench(worker, async () => {
   const results = [];
   results.push(await measure("baseline (404)", { url: `${base}/v3/does-not-exist` }, options));
   results.push(await measure("GET latest", { url: `${bin}/latest`, headers: auth }, options));
-  results.push(await measure("versioned PUT", {
-    url: bin, method: "PUT", headers: { ...auth, "X-Bin-Versioning": "true" },
-    body: JSON.stringify({ counter: 1, note: "bench" }),
-  }, options));
+  results.push(
+    await measure(
+      "versioned PUT",
+      {
+        url: bin,
+        method: "PUT",
+        headers: { ...auth, "X-Bin-Versioning": "true" },
+        body: JSON.stringify({ counter: 1, note: "bench" }),
+      },
+      options,
+    ),
+  );
   const { metadata } = await call(`${bin}/versions/count`, { headers: auth });
 
   printResults(results, { script: "bench", options, loadBefore });

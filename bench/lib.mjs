@@ -10,7 +10,9 @@ import autocannon from "autocannon";
 
 export const root = resolve(import.meta.dirname, "..");
 const wrangler = resolve(root, "node_modules", ".bin", "wrangler");
-const wranglerVersion = JSON.parse(readFileSync(resolve(root, "node_modules", "wrangler", "package.json"), "utf8")).version;
+const wranglerVersion = JSON.parse(
+  readFileSync(resolve(root, "node_modules", "wrangler", "package.json"), "utf8"),
+).version;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
 /** `--duration N` (seconds per scenario, default 10) and `--connections N` (default 10). */
@@ -57,7 +59,12 @@ function describeSource() {
   const head = git("rev-parse", "--short", "HEAD");
   if (head.status !== 0) return "unknown (no git)";
   // Porcelain lines are "XY path"; name only the top-level entries that differ.
-  const changed = new Set(git("status", "--porcelain", "--", ...SNAPSHOT).stdout.split("\n").filter(Boolean).map((l) => l.slice(3).split("/")[0]));
+  const changed = new Set(
+    git("status", "--porcelain", "--", ...SNAPSHOT)
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(3).split("/")[0]),
+  );
   return `commit ${head.stdout.trim()}${changed.size ? ` + uncommitted changes in ${[...changed].join(", ")}` : ""}`;
 }
 
@@ -104,7 +111,8 @@ export class LocalWorker {
       child.once("exit", (code, signal) => {
         this.#children.delete(child);
         if (code === 0) resolveRun(output);
-        else reject(new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
+        else
+          reject(new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
       });
     });
   }
@@ -121,20 +129,37 @@ export class LocalWorker {
       this.source = describeSource();
       for (const entry of SNAPSHOT) cpSync(join(root, entry), join(this.#app, entry), { recursive: true });
       symlinkSync(join(root, "node_modules"), join(this.#app, "node_modules"), "dir");
-      await this.#wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.persistDir]).catch((err) => {
-        throw new Error(`migrations failed: ${err.message}`);
-      });
+      await this.#wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.persistDir]).catch(
+        (err) => {
+          throw new Error(`migrations failed: ${err.message}`);
+        },
+      );
       this.#prepared = true;
     }
     const port = await freePort();
     const inspectorPort = await freePort(); // the default 9229 may be held by a developer's `npm start`
     this.#checkOpen();
-    const dev = spawn(wrangler, [
-      "dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-      "--persist-to", this.persistDir, "--var", `ADMIN_KEY:${this.adminKey}`,
-      // Per-request log lines would cost CPU that the load generator and workerd are competing for.
-      "--log-level", "warn", "--show-interactive-dev-session=false",
-    ], { cwd: this.#app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const dev = spawn(
+      wrangler,
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--inspector-port",
+        String(inspectorPort),
+        "--persist-to",
+        this.persistDir,
+        "--var",
+        `ADMIN_KEY:${this.adminKey}`,
+        // Per-request log lines would cost CPU that the load generator and workerd are competing for.
+        "--log-level",
+        "warn",
+        "--show-interactive-dev-session=false",
+      ],
+      { cwd: this.#app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
     this.#dev = dev;
     for (const stream of [dev.stdout, dev.stderr]) {
       stream.on("data", (chunk) => this.#log.push(String(chunk)) > 200 && this.#log.shift());
@@ -180,15 +205,25 @@ export class LocalWorker {
 async function endGroup(child) {
   const pid = child.pid;
   if (pid === undefined) return;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((r) => child.once("exit", r));
-  try { process.kill(-pid, "SIGTERM"); } catch {}
-  const timer = setTimeout(() => { try { process.kill(-pid, "SIGKILL"); } catch {} }, 5000);
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {}
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {}
+  }, 5000);
   await exited;
   for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   clearTimeout(timer);
-  if (groupAlive(pid)) try { process.kill(-pid, "SIGKILL"); } catch {}
+  if (groupAlive(pid))
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {}
 }
 
 /**
@@ -237,7 +272,9 @@ export async function call(url, init) {
 /** A new account through the admin API; returns `{ accountId, masterKey, ... }`. */
 export const createAccount = (worker) =>
   call(`${worker.base}/v3/admin/accounts`, {
-    method: "POST", headers: { "X-Admin-Key": worker.adminKey, "Content-Type": "application/json" }, body: "{}",
+    method: "POST",
+    headers: { "X-Admin-Key": worker.adminKey, "Content-Type": "application/json" },
+    body: "{}",
   });
 
 /** One autocannon run of `opts` (url, method, headers, body) for `duration` seconds over `connections` connections. */
@@ -250,10 +287,18 @@ export async function measure(name, opts, { duration, connections }) {
   const result = await run;
   times.sort((a, b) => a - b);
   const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
-  const statuses = Object.entries(result.statusCodeStats).map(([code, { count }]) => `${code}×${count}`).join(" ");
+  const statuses = Object.entries(result.statusCodeStats)
+    .map(([code, { count }]) => `${code}×${count}`)
+    .join(" ");
   return {
-    name, rps: result.requests.average, p50: pct(50), p99: pct(99), total: result.requests.total,
-    non2xx: result.non2xx, errors: result.errors + result.timeouts, statuses,
+    name,
+    rps: result.requests.average,
+    p50: pct(50),
+    p99: pct(99),
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses,
   };
 }
 
@@ -266,15 +311,22 @@ export const fmt = (n, d = 2) => n.toFixed(d);
  */
 export function printResults(results, { script, options: { duration, connections }, loadBefore, source }) {
   const [baseline] = results;
-  console.log(`\nnode ${process.version}, ${availableParallelism()} CPUs, wrangler ${wranglerVersion} dev (local), loopback, 1-min load average at start ${loadBefore}`);
+  console.log(
+    `\nnode ${process.version}, ${availableParallelism()} CPUs, wrangler ${wranglerVersion} dev (local), loopback, 1-min load average at start ${loadBefore}`,
+  );
   if (source) console.log(`source: ${source}`);
   console.log(`command: npm run ${script} -- --duration ${duration} --connections ${connections}`);
   console.log(`${duration} s per scenario, ${connections} connections\n`);
-  console.log("| scenario | req/s (avg) | p50 ms | p99 ms | requests | non-2xx | errors | req/s vs baseline | p50 vs baseline |");
+  console.log(
+    "| scenario | req/s (avg) | p50 ms | p99 ms | requests | non-2xx | errors | req/s vs baseline | p50 vs baseline |",
+  );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
-    const ratios = r === baseline ? ["1.00×", "1.00×"] : [`${fmt(r.rps / baseline.rps)}×`, `${fmt(r.p50 / baseline.p50)}×`];
-    console.log(`| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.total} | ${r.non2xx} | ${r.errors} | ${ratios.join(" | ")} |`);
+    const ratios =
+      r === baseline ? ["1.00×", "1.00×"] : [`${fmt(r.rps / baseline.rps)}×`, `${fmt(r.p50 / baseline.p50)}×`];
+    console.log(
+      `| ${r.name} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.total} | ${r.non2xx} | ${r.errors} | ${ratios.join(" | ")} |`,
+    );
   }
   console.log();
   for (const r of results.slice(1)) {

@@ -6,7 +6,16 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  LocalWorker, benchOptions, call, createAccount, failOnErrors, fmt, loadAverage, measure, printResults, runBench,
+  benchOptions,
+  call,
+  createAccount,
+  failOnErrors,
+  fmt,
+  LocalWorker,
+  loadAverage,
+  measure,
+  printResults,
+  runBench,
 } from "./lib.mjs";
 
 const SMALL = 10;
@@ -35,7 +44,12 @@ function seedBins(accountId, collectionId, count) {
     const createdAt = new Date(from + Math.floor((i + Math.random() * 0.9) * step)).toISOString();
     const id = randomBytes(12).toString("hex");
     return {
-      id, accountId, collectionId, createdAt, private: i % 3 === 0 ? 1 : 0, name: i % 2 ? `seed ${i}` : null,
+      id,
+      accountId,
+      collectionId,
+      createdAt,
+      private: i % 3 === 0 ? 1 : 0,
+      name: i % 2 ? `seed ${i}` : null,
       record: { bodyKey: `${id}/${randomUUID()}`, hash, size: 2 },
     };
   });
@@ -51,7 +65,10 @@ function seedSql(bins) {
     const chunk = bins.slice(i, i + 250);
     statements.push(
       `INSERT INTO bins (id, account_id, private, name, collection_id, created_at, version_count, write_token) VALUES\n${chunk
-        .map((b) => `(${[b.id, b.accountId, b.private, b.name, b.collectionId, b.createdAt, 0, randomUUID()].map(sql).join(", ")})`)
+        .map(
+          (b) =>
+            `(${[b.id, b.accountId, b.private, b.name, b.collectionId, b.createdAt, 0, randomUUID()].map(sql).join(", ")})`,
+        )
         .join(",\n")};`,
       `INSERT INTO records (bin_id, version, body_key, hash, size, updated_at) VALUES\n${chunk
         .map((b) => `(${[b.id, 0, b.record.bodyKey, b.record.hash, b.record.size, b.createdAt].map(sql).join(", ")})`)
@@ -95,7 +112,11 @@ await runBench(worker, async () => {
   const largeDesc = descending(largeBins);
   const cursor = largeDesc[CURSOR_DEPTH - 1].id;
   const scenarios = [
-    { name: "small collection, first page", url: `${base}/v3/c/${small}/bins`, expect: descending(smallBins).slice(0, 10) },
+    {
+      name: "small collection, first page",
+      url: `${base}/v3/c/${small}/bins`,
+      expect: descending(smallBins).slice(0, 10),
+    },
     { name: "large collection, first page", url: `${base}/v3/c/${large}/bins`, expect: largeDesc.slice(0, 10) },
     {
       name: `large collection, page after bin ${CURSOR_DEPTH}`,
@@ -112,7 +133,9 @@ await runBench(worker, async () => {
     const page = await call(s.url, { headers: auth });
     const got = page.map((b) => b.record).join(",");
     if (page.length !== 10 || got !== s.expect.map((b) => b.id).join(",")) {
-      throw new Error(`${s.name}: expected the 10 seeded bins ${s.expect.map((b) => b.id)}, got ${page.length} items: ${got}`);
+      throw new Error(
+        `${s.name}: expected the 10 seeded bins ${s.expect.map((b) => b.id)}, got ${page.length} items: ${got}`,
+      );
     }
   }
 
@@ -121,7 +144,9 @@ await runBench(worker, async () => {
   for (const s of scenarios) results.push(await measure(s.name, { url: s.url, headers: auth }, options));
 
   printResults(results, { script: "bench:listing", options, loadBefore, source: worker.source });
-  console.log(`seeded ${SMALL} + ${LARGE} bins in two collections and ${UNCATEGORIZED} uncategorized for one account in ${fmt(seedSeconds, 1)} s; 1-min load average after seeding, before the first scenario ${loadBeforeRuns}`);
+  console.log(
+    `seeded ${SMALL} + ${LARGE} bins in two collections and ${UNCATEGORIZED} uncategorized for one account in ${fmt(seedSeconds, 1)} s; 1-min load average after seeding, before the first scenario ${loadBeforeRuns}`,
+  );
   console.log(`each page checked once before its run: 200, 10 items, the expected bins`);
   const [, smallPage, ...largePages] = results;
   console.log();
@@ -130,7 +155,9 @@ await runBench(worker, async () => {
     const rps = r.rps / smallPage.rps;
     // Throughput falls as cost rises, so the comparable "how many times dearer" figure for req/s is small/large.
     const met = p50 < GOAL && 1 / rps < GOAL;
-    console.log(`${r.name} vs small collection, first page: p50 ${fmt(p50)}× (large/small), req/s ${fmt(rps)}× (large/small; small/large ${fmt(1 / rps)}×); goal < ${GOAL}: ${met ? "met" : "NOT met"}`);
+    console.log(
+      `${r.name} vs small collection, first page: p50 ${fmt(p50)}× (large/small), req/s ${fmt(rps)}× (large/small; small/large ${fmt(1 / rps)}×); goal < ${GOAL}: ${met ? "met" : "NOT met"}`,
+    );
   }
   failOnErrors(results);
 });

@@ -3,7 +3,16 @@
 // GET latest for an account without a quota and for one with a (never reached) quota, in the same
 // run against the same worker, with a no-storage baseline route.
 import {
-  LocalWorker, benchOptions, call, createAccount, failOnErrors, fmt, loadAverage, measure, printResults, runBench,
+  benchOptions,
+  call,
+  createAccount,
+  failOnErrors,
+  fmt,
+  LocalWorker,
+  loadAverage,
+  measure,
+  printResults,
+  runBench,
 } from "./lib.mjs";
 
 const QUOTA = 100_000_000;
@@ -21,17 +30,25 @@ await runBench(worker, async () => {
   const record = JSON.stringify({ name: "bench", tags: ["a", "b", "c"], items });
   async function setUp(name, quota) {
     const { accountId, masterKey } = await createAccount(worker);
-    const limits = quota === null
-      ? (await call(`${base}/v3/admin/accounts/${accountId}`, { headers: admin })).limits
-      : (await call(`${base}/v3/admin/accounts/${accountId}`, {
-          method: "PATCH", headers: admin, body: JSON.stringify({ limits: { requestQuota: quota } }),
-        })).limits;
+    const limits =
+      quota === null
+        ? (await call(`${base}/v3/admin/accounts/${accountId}`, { headers: admin })).limits
+        : (
+            await call(`${base}/v3/admin/accounts/${accountId}`, {
+              method: "PATCH",
+              headers: admin,
+              body: JSON.stringify({ limits: { requestQuota: quota } }),
+            })
+          ).limits;
     // Effective limits, so a FREE_REQUEST_QUOTA in the environment (e.g. a .dev.vars) cannot
     // silently turn "quota off" into "quota on".
-    if (limits.requestQuota !== quota) throw new Error(`${name}: effective requestQuota is ${limits.requestQuota}, expected ${quota}`);
+    if (limits.requestQuota !== quota)
+      throw new Error(`${name}: effective requestQuota is ${limits.requestQuota}, expected ${quota}`);
     const auth = { "X-Master-Key": masterKey };
     const created = await call(`${base}/v3/b`, {
-      method: "POST", headers: { ...auth, "Content-Type": "application/json", "X-Bin-Private": "true" }, body: record,
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json", "X-Bin-Private": "true" },
+      body: record,
     });
     return { name, accountId, auth, url: `${base}/v3/b/${created.metadata.id}/latest`, responses: 1 };
   }
@@ -46,8 +63,10 @@ await runBench(worker, async () => {
     await res.arrayBuffer();
     a.responses++;
     if (res.status !== 200) throw new Error(`${a.name}: warm-up GET answered ${res.status}`);
-    if (res.headers.has("X-RateLimit-Limit")) throw new Error("RATE_LIMIT_PER_MINUTE is set: the run would measure 429s");
-    if (res.headers.has("X-Requests-Limit") !== (a === on)) throw new Error(`${a.name}: X-Requests-Limit header is ${res.headers.get("X-Requests-Limit")}`);
+    if (res.headers.has("X-RateLimit-Limit"))
+      throw new Error("RATE_LIMIT_PER_MINUTE is set: the run would measure 429s");
+    if (res.headers.has("X-Requests-Limit") !== (a === on))
+      throw new Error(`${a.name}: X-Requests-Limit header is ${res.headers.get("X-Requests-Limit")}`);
   }
 
   const results = [await measure("baseline (404)", { url: `${base}/v3/does-not-exist` }, options)];
@@ -60,7 +79,9 @@ await runBench(worker, async () => {
   printResults(results, { script: "bench:quota", options, loadBefore, source: worker.source });
   const [, offRun, onRun] = results;
   console.log();
-  console.log(`quota on / quota off: req/s ${fmt(onRun.rps / offRun.rps)}×, p50 ${fmt(onRun.p50 / offRun.p50)}×, p99 ${fmt(onRun.p99 / offRun.p99)}×`);
+  console.log(
+    `quota on / quota off: req/s ${fmt(onRun.rps / offRun.rps)}×, p50 ${fmt(onRun.p50 / offRun.p50)}×, p99 ${fmt(onRun.p99 / offRun.p99)}×`,
+  );
 
   // Without a quota the counter is incremented after the response (waitUntil); give the last of
   // those writes a moment so the figure below is settled rather than racing them.
@@ -73,8 +94,12 @@ await runBench(worker, async () => {
       .filter((h) => res.headers.has(h))
       .map((h) => `${h}: ${res.headers.get(h)}`)
       .join(", ");
-    console.log(`final GET, ${a.name}: ${res.status}, ${headers} (responses this script saw for the account, this one included: ${a.responses})`);
+    console.log(
+      `final GET, ${a.name}: ${res.status}, ${headers} (responses this script saw for the account, this one included: ${a.responses})`,
+    );
   }
-  console.log(`(the server can count up to ${options.connections} more: requests still in flight when autocannon stops are served but not seen)`);
+  console.log(
+    `(the server can count up to ${options.connections} more: requests still in flight when autocannon stops are served but not seen)`,
+  );
   failOnErrors(results);
 });

@@ -18,13 +18,21 @@ if (!args.includes("--ip")) args.push("--ip", "127.0.0.1");
 // Local development needs an ADMIN_KEY to create accounts; generate one once, never commit it.
 if (!existsSync(devVars) || !/^ADMIN_KEY=/m.test(readFileSync(devVars, "utf8"))) {
   const key = randomBytes(32).toString("base64url");
-  writeFileSync(devVars, `${existsSync(devVars) ? readFileSync(devVars, "utf8") : ""}ADMIN_KEY=${key}\n`, { mode: 0o600 });
+  writeFileSync(devVars, `${existsSync(devVars) ? readFileSync(devVars, "utf8") : ""}ADMIN_KEY=${key}\n`, {
+    mode: 0o600,
+  });
   console.log(`Created ${devVars} with a random ADMIN_KEY (kept out of git).`);
 }
-const adminKey = readFileSync(devVars, "utf8").match(/^ADMIN_KEY=(.*)$/m)[1].trim();
+const adminKey = readFileSync(devVars, "utf8")
+  .match(/^ADMIN_KEY=(.*)$/m)[1]
+  .trim();
 
 const wrangler = resolve(root, "node_modules", ".bin", "wrangler");
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { cwd: root, env, stdio: "inherit" });
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 const dev = spawn(wrangler, ["dev", ...args], { cwd: root, env, stdio: "inherit" });

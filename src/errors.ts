@@ -33,9 +33,7 @@ export const isLegacyPath = (path: string): boolean => !(path === "/v3" || path.
 export function renderError(c: Context, err: Error): Response {
   const legacy = isLegacyPath(c.req.path);
   if (err instanceof AppError) {
-    const body = legacy
-      ? { success: false, message: err.message }
-      : { message: err.message, ...err.extra };
+    const body = legacy ? { success: false, message: err.message } : { message: err.message, ...err.extra };
     return jsonResponse(body, err.status, err.headers);
   }
   // Never leak internals (and never a key) to the client; the log carries the stack.

@@ -2,17 +2,17 @@ import { Hono } from "hono";
 import type { HonoEnv } from "./env";
 import { renderError, routeNotFound } from "./errors";
 import { cors } from "./http/cors";
-import { admin } from "./routes/v3/admin";
-import { account } from "./routes/v3/account";
-import { bins } from "./routes/v3/bins";
-import { collections } from "./routes/v3/collections";
-import { schemas } from "./routes/v3/schemas";
-import { accessKeys } from "./routes/v3/access-keys";
-import { logs } from "./routes/v3/logs";
 import { v1 } from "./routes/legacy/v1";
 import { v2 } from "./routes/legacy/v2";
-import { settleUsage } from "./usage/middleware";
+import { accessKeys } from "./routes/v3/access-keys";
+import { account } from "./routes/v3/account";
+import { admin } from "./routes/v3/admin";
+import { bins } from "./routes/v3/bins";
+import { collections } from "./routes/v3/collections";
+import { logs } from "./routes/v3/logs";
+import { schemas } from "./routes/v3/schemas";
 import { pruneUsage } from "./usage/logs";
+import { settleUsage } from "./usage/middleware";
 
 const app = new Hono<HonoEnv>({ strict: false });
 

@@ -56,7 +56,9 @@ describe("preflight requests", () => {
     ["the admin API", "/v3/admin/accounts"],
     ["a legacy path", "/b"],
   ])("answers 204 on %s", async (_what, path) => {
-    const res = await call("OPTIONS", path, { headers: { ...ORIGIN, "Access-Control-Request-Headers": "x-master-key" } });
+    const res = await call("OPTIONS", path, {
+      headers: { ...ORIGIN, "Access-Control-Request-Headers": "x-master-key" },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(res.headers.get("Access-Control-Allow-Headers")).toBe("x-master-key");
@@ -70,7 +72,9 @@ describe("preflight requests", () => {
       return ((await res.json()) as { usage: { requestsUsed: number } }).usage.requestsUsed;
     };
     const before = await usage();
-    const res = await call("OPTIONS", `/v3/b/${bin.id}`, { headers: { ...ORIGIN, "Access-Control-Request-Method": "PUT" } });
+    const res = await call("OPTIONS", `/v3/b/${bin.id}`, {
+      headers: { ...ORIGIN, "Access-Control-Request-Method": "PUT" },
+    });
     expect(res.status).toBe(204);
     expect(await usage()).toBe(before);
   });

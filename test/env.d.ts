@@ -1,13 +1,9 @@
 import type { D1Migration } from "@cloudflare/vitest-plugin";
-import type { Env as WorkerEnv } from "../src/env";
 
+// Test-only bindings, added by vitest.config.ts on top of the generated worker-configuration.d.ts.
 declare global {
   namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-      durableNamespaces: "BinWriter";
-    }
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
     }
   }

@@ -66,7 +66,9 @@ describe("hostile and unusual requests", () => {
   it("accepts any non-negative integer as the versions `before`", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await call("GET", `/v3/b/${bin.id}/versions?before=123456789012345678901234567890`, { headers: master(account) });
+    const res = await call("GET", `/v3/b/${bin.id}/versions?before=123456789012345678901234567890`, {
+      headers: master(account),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { versions: unknown[] }).versions).toHaveLength(1);
   });
@@ -74,7 +76,10 @@ describe("hostile and unusual requests", () => {
   it("refuses a schema document over 1 MiB with 413, before it reaches D1", async () => {
     const account = await createAccount();
     const schema = { type: "object", description: "d".repeat(1_048_576) };
-    const res = await call("POST", "/v3/s", { headers: { ...master(account), "X-Schema-Doc-Name": "huge" }, body: schema });
+    const res = await call("POST", "/v3/s", {
+      headers: { ...master(account), "X-Schema-Doc-Name": "huge" },
+      body: schema,
+    });
     await expectError(res, 413, "Request body too large");
   });
 });

@@ -26,7 +26,18 @@ export async function insertAccessKey(db: D1Database, row: AccessKeyRow, limit: 
       `INSERT INTO access_keys (id, account_id, key_hash, name, can_create, can_read, can_update, can_delete, created_at)
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE (SELECT COUNT(*) FROM access_keys WHERE account_id = ?2) < ?10`,
     )
-    .bind(row.id, row.account_id, row.key_hash, row.name, row.can_create, row.can_read, row.can_update, row.can_delete, row.created_at, limit)
+    .bind(
+      row.id,
+      row.account_id,
+      row.key_hash,
+      row.name,
+      row.can_create,
+      row.can_read,
+      row.can_update,
+      row.can_delete,
+      row.created_at,
+      limit,
+    )
     .run();
   return result.meta.changes === 1;
 }

@@ -1,11 +1,11 @@
+import { generateKey, sha256Hex } from "../auth/keys";
 import type { Env } from "../env";
 import { AppError } from "../errors";
-import { generateKey, sha256Hex } from "../auth/keys";
-import { newId } from "../http/ids";
 import { isPlainObject } from "../http/body";
 import { codePointLength } from "../http/headers";
-import { accountUsage, findAccount, type AccountRow } from "./store";
+import { newId } from "../http/ids";
 import { effectiveLimits, type Plan } from "./limits";
+import { type AccountRow, accountUsage, findAccount } from "./store";
 
 const isPlan = (v: unknown): v is Plan => v === "free" || v === "pro";
 
@@ -32,9 +32,7 @@ export async function createAccount(env: Env, input: NewAccountInput) {
     name: typeof input.name === "string" ? input.name.trim() : null,
     createdAt: new Date().toISOString(),
   };
-  await env.DB.prepare(
-    "INSERT INTO accounts (id, name, plan, master_key_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-  )
+  await env.DB.prepare("INSERT INTO accounts (id, name, plan, master_key_hash, created_at) VALUES (?, ?, ?, ?, ?)")
     .bind(account.id, account.name, plan, await sha256Hex(masterKey), account.createdAt)
     .run();
   return { accountId: account.id, masterKey, plan, createdAt: account.createdAt };

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
+import { type AccountRow, findAccountByMasterHash } from "../accounts/store";
 import type { HonoEnv } from "../env";
 import { AppError } from "../errors";
 import { header } from "../http/headers";
-import { findAccountByMasterHash, type AccountRow } from "../accounts/store";
-import { sha256Hex, secretsEqual } from "./keys";
+import { secretsEqual, sha256Hex } from "./keys";
 
 export const NEED_MASTER_KEY = "You need to pass X-Master-Key in the header";
 

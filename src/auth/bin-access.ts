@@ -75,8 +75,7 @@ function authorize(
 }
 
 /** Returns the account that will own the new bin. */
-export const authorizeCreate = (creds: Credentials, facts: KeyFacts): string =>
-  authorize("create", null, creds, facts);
+export const authorizeCreate = (creds: Credentials, facts: KeyFacts): string => authorize("create", null, creds, facts);
 
 /** Public bins are open for read and update; keys there only prove ownership. */
 export function authorizeBin(

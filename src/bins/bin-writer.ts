@@ -1,12 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Payer } from "../accounts/limits";
 import type { Env } from "../env";
 import { AppError, type ErrorPayload } from "../errors";
-import { checkRecordShape, etagOf, toStoredRecord, V3_RECORD_RULES, type StoredRecord } from "./records";
-import { applyPatch, PatchConflict, type ParsedPatch } from "./patch";
-import { enforceRecordSize, enforceSchema } from "./service";
-import type { Payer } from "../accounts/limits";
-import { ifMatchPasses } from "./conditional";
-import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
 import {
   advanceHeadStatement,
   deleteBinStatements,
@@ -14,12 +9,17 @@ import {
   insertBinStatements,
   listRecordKeys,
   loadWriterHead,
-  upsertRecordStatement,
   type NewBinRow,
   type RecordRef,
   type SchemaRef,
+  upsertRecordStatement,
   type WriterHead,
 } from "../storage/bins";
+import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
+import { ifMatchPasses } from "./conditional";
+import { applyPatch, type ParsedPatch, PatchConflict } from "./patch";
+import { checkRecordShape, etagOf, type StoredRecord, toStoredRecord, V3_RECORD_RULES } from "./records";
+import { enforceRecordSize, enforceSchema } from "./service";
 
 export const MAX_VERSIONS = 1000;
 
@@ -138,7 +138,10 @@ export class BinWriter extends DurableObject<Env> {
     const now = Date.now();
     const queued = await this.ctx.storage.list<number>({ prefix: RETIRED });
     const due = [...queued].filter(([, at]) => at <= now).map(([name]) => name);
-    await deleteBodies(this.env.BODIES, due.map((name) => name.slice(RETIRED.length)));
+    await deleteBodies(
+      this.env.BODIES,
+      due.map((name) => name.slice(RETIRED.length)),
+    );
     await this.ctx.storage.delete(due);
     const later = [...queued].filter(([, at]) => at > now).map(([, at]) => at);
     if (later.length > 0) await this.ctx.storage.setAlarm(Math.min(...later));
@@ -226,7 +229,10 @@ export class BinWriter extends DurableObject<Env> {
   }
 
   /** Applies a patch to the latest record and runs the checks a PUT body gets (§10.1). */
-  private async patched(head: WriterHead, change: PatchChange): Promise<{ record: StoredRecord } | { error: ErrorPayload }> {
+  private async patched(
+    head: WriterHead,
+    change: PatchChange,
+  ): Promise<{ record: StoredRecord } | { error: ErrorPayload }> {
     const text = await getBody(this.env.BODIES, head.latest.bodyKey);
     if (text === null) throw new Error("the latest body is missing under a committed head");
     try {

@@ -49,11 +49,45 @@ interface Token {
 }
 
 // Longest first, so `..` wins over `.` and `<=` over `<`.
-const PUNCTUATORS = ["..", "==", "!=", "<=", ">=", "&&", "||",
-  "$", "@", ".", "[", "]", "(", ")", ",", ":", "*", "?", "<", ">", "!", "+", "-", "/"];
+const PUNCTUATORS = [
+  "..",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "$",
+  "@",
+  ".",
+  "[",
+  "]",
+  "(",
+  ")",
+  ",",
+  ":",
+  "*",
+  "?",
+  "<",
+  ">",
+  "!",
+  "+",
+  "-",
+  "/",
+];
 const NAME = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*/y;
 const NUMBER = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const ESCAPES: Record<string, string> = { "'": "'", '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  "'": "'",
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -66,12 +100,24 @@ function tokenize(source: string): Token[] {
   };
   while (pos < source.length) {
     const ch = source[pos]!;
-    if (/\s/.test(ch)) { pos++; continue; }
-    if (ch === "'" || ch === '"') { tokens.push({ type: "string", text: readString() }); continue; }
+    if (/\s/.test(ch)) {
+      pos++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      tokens.push({ type: "string", text: readString() });
+      continue;
+    }
     const number = match(NUMBER);
-    if (number !== undefined) { tokens.push({ type: "number", text: number }); continue; }
+    if (number !== undefined) {
+      tokens.push({ type: "number", text: number });
+      continue;
+    }
     const name = match(NAME);
-    if (name !== undefined) { tokens.push({ type: "name", text: name }); continue; }
+    if (name !== undefined) {
+      tokens.push({ type: "name", text: name });
+      continue;
+    }
     const punct = PUNCTUATORS.find((p) => source.startsWith(p, pos));
     if (punct === undefined) throw new JsonPathError(`Unexpected character '${ch}' at position ${pos}`);
     tokens.push({ type: "punct", text: punct });
@@ -88,8 +134,10 @@ function tokenize(source: string): Token[] {
       if (ch === "\\") {
         const code = source[pos++] ?? "";
         const hex = source.slice(pos, pos + 4);
-        if (code === "u" && /^[0-9a-fA-F]{4}$/.test(hex)) { ch = String.fromCharCode(parseInt(hex, 16)); pos += 4; }
-        else if (Object.hasOwn(ESCAPES, code)) ch = ESCAPES[code]!;
+        if (code === "u" && /^[0-9a-fA-F]{4}$/.test(hex)) {
+          ch = String.fromCharCode(parseInt(hex, 16));
+          pos += 4;
+        } else if (Object.hasOwn(ESCAPES, code)) ch = ESCAPES[code]!;
         else throw new JsonPathError(`Invalid escape sequence '\\${code}'`);
       }
       value += ch;
@@ -144,7 +192,10 @@ class Parser {
 
   private parseBracketSelector(): Selector {
     const token = this.peek();
-    if (token.type === "string") { this.pos++; return { kind: "name", name: token.text }; }
+    if (token.type === "string") {
+      this.pos++;
+      return { kind: "name", name: token.text };
+    }
     if (this.accept("*")) return { kind: "wildcard" };
     if (this.accept("?")) return { kind: "filter", expr: this.parseParenthesized() };
     if (token.type === "punct" && token.text === "(") return { kind: "script", expr: this.parseParenthesized() };
@@ -229,8 +280,10 @@ class Parser {
         accessors.push(name.text);
       } else if (this.accept("[")) {
         const key = this.peek();
-        if (key.type === "string") { this.pos++; accessors.push(key.text); }
-        else {
+        if (key.type === "string") {
+          this.pos++;
+          accessors.push(key.text);
+        } else {
           const index = this.parseOptionalInteger();
           if (index === undefined) throw this.unexpected(key);
           accessors.push(index);
@@ -302,7 +355,8 @@ function sliceIndices(length: number, s: Extract<Selector, { kind: "slice" }>): 
     for (let i = clamp(normalize(s.start ?? 0), 0, length); i < upper; i += s.step) indices.push(i);
   } else {
     const lower = clamp(normalize(s.end ?? -length - 1), -1, length - 1);
-    for (let i = clamp(normalize(s.start ?? length - 1), -1, length - 1); i > lower; i += s.step) indices.push(i);
+    const down = -s.step;
+    for (let i = clamp(normalize(s.start ?? length - 1), -1, length - 1); i > lower; i -= down) indices.push(i);
   }
   return indices;
 }
@@ -353,12 +407,18 @@ function binary(op: string, left: unknown, right: unknown): unknown {
   // Both sides are numbers or both strings whenever `ordered` holds, so the casts are safe.
   const [l, r] = [left as number, right as number];
   switch (op) {
-    case "==": return left !== undefined && left === right;
-    case "!=": return left !== undefined && right !== undefined && left !== right;
-    case "<": return ordered && l < r;
-    case "<=": return ordered && l <= r;
-    case ">": return ordered && l > r;
-    case ">=": return ordered && l >= r;
+    case "==":
+      return left !== undefined && left === right;
+    case "!=":
+      return left !== undefined && right !== undefined && left !== right;
+    case "<":
+      return ordered && l < r;
+    case "<=":
+      return ordered && l <= r;
+    case ">":
+      return ordered && l > r;
+    case ">=":
+      return ordered && l >= r;
   }
   if (!numbers) return undefined;
   const result = op === "+" ? l + r : op === "-" ? l - r : op === "*" ? l * r : l / r;
@@ -383,7 +443,7 @@ function select(selector: Selector, node: unknown, out: unknown[], budget: Budge
       return;
     }
     case "slice":
-      if (Array.isArray(node)) sliceIndices(node.length, selector).forEach((i) => add(node[i]));
+      if (Array.isArray(node)) for (const i of sliceIndices(node.length, selector)) add(node[i]);
       return;
     case "filter":
       for (const child of children(node)) if (evaluate(selector.expr, child, budget)) add(child);

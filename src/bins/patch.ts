@@ -111,7 +111,10 @@ function parsePointer(pointer: unknown): string[] | null {
   if (pointer === "") return [];
   if (!pointer.startsWith("/") || /~(?![01])/.test(pointer)) return null;
   // `~1` first: decoding `~01` must give `~1`, not `/`.
-  return pointer.slice(1).split("/").map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
 function compileOperations(document: unknown): Operation[] {

@@ -1,15 +1,14 @@
-import type { Env } from "../env";
-import { AppError, fromPayload, type ErrorPayload } from "../errors";
+import { effectiveLimits, type LimitOverrides, planDefaults, recordTooLargeMessage } from "../accounts/limits";
 import { isOwnerMaster } from "../auth/bin-access";
-import type { KeyFacts } from "../auth/credentials";
-import { effectiveLimits, planDefaults, recordTooLargeMessage, type LimitOverrides } from "../accounts/limits";
-import { compileSchema, type SchemaCheck } from "../schemas/validator";
+import type { Credentials, KeyFacts } from "../auth/credentials";
+import type { Env } from "../env";
+import { AppError, type ErrorPayload, fromPayload } from "../errors";
 import { newId } from "../http/ids";
+import { compileSchema, type SchemaCheck } from "../schemas/validator";
+import { type BinView, loadBinView, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bins";
 import { getBody } from "../storage/bodies";
-import { loadBinView, type BinView, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bins";
-import type { Credentials } from "../auth/credentials";
 import type { Outcome, WriteRequest, WriteResult } from "./bin-writer";
-import { toStoredRecord, type StoredRecord } from "./records";
+import { type StoredRecord, toStoredRecord } from "./records";
 
 export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
 

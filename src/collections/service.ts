@@ -1,9 +1,9 @@
-import type { Env } from "../env";
-import { AppError } from "../errors";
 import { effectiveLimits } from "../accounts/limits";
 import type { AccountRow } from "../accounts/store";
+import type { Env } from "../env";
+import { AppError } from "../errors";
 import { newId } from "../http/ids";
-import { insertCollection, type CollectionRow } from "./store";
+import { type CollectionRow, insertCollection } from "./store";
 
 /** Creates a collection within the account's plan limit; the 403 wording is the same on v3 and v2. */
 export async function createCollection(env: Env, account: AccountRow, name: string): Promise<CollectionRow> {

@@ -1,4 +1,3 @@
-
 export interface CollectionRow {
   id: string;
   account_id: string;
@@ -99,4 +98,3 @@ export async function listBinsPage(
   if (failed) return { found: false, missing: failed.missing };
   return { found: true, bins: results[checks.length]!.results as ListedBin[] };
 }
-

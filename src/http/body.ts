@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import { AppError } from "../errors";
 import type { HonoEnv } from "../env";
+import { AppError } from "../errors";
 
 const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
 

@@ -1,8 +1,16 @@
 import type { Context, MiddlewareHandler } from "hono";
 
 const EXPOSED = [
-  "ETag", "X-Bin-Version", "X-Bin-Version-Cap-Reached", "X-Requests-Used", "X-Requests-Limit",
-  "X-Requests-Remaining", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After",
+  "ETag",
+  "X-Bin-Version",
+  "X-Bin-Version-Cap-Reached",
+  "X-Requests-Used",
+  "X-Requests-Limit",
+  "X-Requests-Remaining",
+  "X-RateLimit-Limit",
+  "X-RateLimit-Remaining",
+  "X-RateLimit-Reset",
+  "Retry-After",
 ].join(", ");
 
 /**

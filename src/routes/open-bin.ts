@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { HonoEnv } from "../env";
-import { fromPayload, type ErrorPayload } from "../errors";
 import type { Credentials } from "../auth/credentials";
-import { loadBinView, type BinView } from "../storage/bins";
+import type { HonoEnv } from "../env";
+import { type ErrorPayload, fromPayload } from "../errors";
+import { type BinView, loadBinView } from "../storage/bins";
 import { charge } from "../usage/charge";
 
 /**

@@ -33,7 +33,8 @@ export function parseSchemaDocument(c: Context, text: string, rules: SchemaBodyR
   }
   const compact = JSON.stringify(parsed.value);
   // Schema text lives in a D1 row (2 MB at most) and is compiled on writes: keep it well below that.
-  if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES) throw new AppError(413, "Request body too large");
+  if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES)
+    throw new AppError(413, "Request body too large");
   return compact;
 }
 

@@ -16,9 +16,22 @@ export async function insertSchemaDoc(db: D1Database, row: SchemaDocRow): Promis
     .run();
 }
 
-export async function updateSchemaDoc(db: D1Database, id: string, change: { name?: string; schema?: string }): Promise<void> {
-  const sets = [...(change.name !== undefined ? ["name = ?"] : []), ...(change.schema !== undefined ? ["schema = ?"] : [])];
+export async function updateSchemaDoc(
+  db: D1Database,
+  id: string,
+  change: { name?: string; schema?: string },
+): Promise<void> {
+  const sets = [
+    ...(change.name !== undefined ? ["name = ?"] : []),
+    ...(change.schema !== undefined ? ["schema = ?"] : []),
+  ];
   if (sets.length === 0) return;
-  const values = [...(change.name !== undefined ? [change.name] : []), ...(change.schema !== undefined ? [change.schema] : [])];
-  await db.prepare(`UPDATE schema_docs SET ${sets.join(", ")} WHERE id = ?`).bind(...values, id).run();
+  const values = [
+    ...(change.name !== undefined ? [change.name] : []),
+    ...(change.schema !== undefined ? [change.schema] : []),
+  ];
+  await db
+    .prepare(`UPDATE schema_docs SET ${sets.join(", ")} WHERE id = ?`)
+    .bind(...values, id)
+    .run();
 }

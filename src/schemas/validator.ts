@@ -29,12 +29,12 @@ import {
   deepCompareStrict,
   dereference,
   format as formats,
-  ucs2length,
-  validate as runValidator,
-  Validator,
   type OutputUnit,
+  validate as runValidator,
   type Schema,
+  ucs2length,
   type ValidationResult,
+  Validator,
 } from "@cfworker/json-schema";
 
 export type SchemaDraft = "4" | "7" | "2019-09" | "2020-12";
@@ -78,8 +78,7 @@ interface Compiled {
   readonly patterns: Map<string, RegExp>;
 }
 
-const DRAFT_URI =
-  /^https?:\/\/json-schema\.org\/(draft-04|draft-07|draft\/2019-09|draft\/2020-12)\/schema#?$/;
+const DRAFT_URI = /^https?:\/\/json-schema\.org\/(draft-04|draft-07|draft\/2019-09|draft\/2020-12)\/schema#?$/;
 
 const DRAFT_BY_PATH: Readonly<Record<string, SchemaDraft>> = {
   "draft-04": "4",
@@ -214,10 +213,7 @@ function refTarget(node: Obj, lookup: Record<string, Schema | boolean>): Schema 
   return lookup[typeof uri === "string" ? uri : node.$ref];
 }
 
-function recursiveTarget(
-  node: Obj,
-  lookup: Record<string, Schema | boolean>,
-): Schema | boolean | undefined {
+function recursiveTarget(node: Obj, lookup: Record<string, Schema | boolean>): Schema | boolean | undefined {
   const uri = node.__absolute_recursive_ref__;
   return typeof uri === "string" ? lookup[uri] : undefined;
 }
@@ -227,11 +223,7 @@ function recursiveTarget(
  * `{"anyOf": [{"$ref": "#"}]}`) never reaches a base case: cfworker evaluates every branch, so any
  * record would exhaust the stack. Loops through properties or items end with the record's depth.
  */
-function rejectInPlaceCycles(
-  nodes: Obj[],
-  draft: SchemaDraft,
-  lookup: Record<string, Schema | boolean>,
-): void {
+function rejectInPlaceCycles(nodes: Obj[], draft: SchemaDraft, lookup: Record<string, Schema | boolean>): void {
   const state = new Map<Obj, "open" | "done">();
   const visit = (node: unknown): void => {
     if (!isObj(node) || state.get(node) === "done") return;
@@ -243,11 +235,7 @@ function rejectInPlaceCycles(
   nodes.forEach(visit);
 }
 
-function inPlaceApplicators(
-  node: Obj,
-  draft: SchemaDraft,
-  lookup: Record<string, Schema | boolean>,
-): unknown[] {
+function inPlaceApplicators(node: Obj, draft: SchemaDraft, lookup: Record<string, Schema | boolean>): unknown[] {
   const next: unknown[] = [];
   if (node.$recursiveRef !== undefined) next.push(recursiveTarget(node, lookup));
   if (node.$ref !== undefined) {
@@ -433,8 +421,7 @@ class FirstError {
 
   private stringError(node: Obj, text: string): string | null {
     const { maxLength, minLength, pattern, format } = node;
-    const length =
-      typeof maxLength === "number" || typeof minLength === "number" ? ucs2length(text) : 0;
+    const length = typeof maxLength === "number" || typeof minLength === "number" ? ucs2length(text) : 0;
     if (typeof maxLength === "number" && length > maxLength) {
       return `should NOT be longer than ${maxLength} characters`;
     }
@@ -459,11 +446,7 @@ class FirstError {
     if (typeof minItems === "number" && list.length < minItems) {
       return `should NOT have fewer than ${minItems} items`;
     }
-    return (
-      this.itemsError(node, list, scope) ??
-      this.containsError(node, list, scope) ??
-      uniqueItemsError(node, list)
-    );
+    return this.itemsError(node, list, scope) ?? this.containsError(node, list, scope) ?? uniqueItemsError(node, list);
   }
 
   private itemsError(node: Obj, list: unknown[], scope: Scope): string | null {
@@ -533,7 +516,9 @@ class FirstError {
     const required = stringList(node.required);
     const properties = isObj(node.properties) ? node.properties : undefined;
     const checkedLater = (name: string): boolean =>
-      properties !== undefined && Object.hasOwn(properties, name) && isObj(properties[name]) &&
+      properties !== undefined &&
+      Object.hasOwn(properties, name) &&
+      isObj(properties[name]) &&
       hasRules(properties[name]);
     const missing = required.find((name) => !checkedLater(name) && !Object.hasOwn(object, name));
     if (missing !== undefined) return `should have required property '${missing}'`;
@@ -543,11 +528,7 @@ class FirstError {
       dependentRequiredError(dependencies, object) ??
       this.dependentSchemaError(dependencies, object, scope) ??
       dependentRequiredError(isObj(node.dependentRequired) ? node.dependentRequired : {}, object) ??
-      this.dependentSchemaError(
-        isObj(node.dependentSchemas) ? node.dependentSchemas : {},
-        object,
-        scope,
-      );
+      this.dependentSchemaError(isObj(node.dependentSchemas) ? node.dependentSchemas : {}, object, scope);
     if (error !== null) return error;
 
     if (hasRules(propertyNames)) {
@@ -681,8 +662,7 @@ class FirstError {
   private unevaluated(node: Obj, data: unknown, scope: Scope): string | null {
     const { unevaluatedProperties, unevaluatedItems } = node;
     const applies =
-      (unevaluatedProperties !== undefined && isObj(data)) ||
-      (unevaluatedItems !== undefined && Array.isArray(data));
+      (unevaluatedProperties !== undefined && isObj(data)) || (unevaluatedItems !== undefined && Array.isArray(data));
     if (!applies) return null;
     let units: OutputUnit[];
     try {
@@ -693,9 +673,7 @@ class FirstError {
       return null;
     }
     const index = units.findIndex(
-      (unit) =>
-        unit.keywordLocation === "#/unevaluatedProperties" ||
-        unit.keywordLocation === "#/unevaluatedItems",
+      (unit) => unit.keywordLocation === "#/unevaluatedProperties" || unit.keywordLocation === "#/unevaluatedItems",
     );
     const unit = units[index];
     // The unit after the keyword's own is its subschema's first, located at the offending member.
@@ -711,11 +689,7 @@ class FirstError {
   }
 
   /** The first error among `values`, each checked against the schema `schemaAt` gives for its index. */
-  private firstOf(
-    values: readonly unknown[],
-    schemaAt: (index: number) => unknown,
-    scope: Scope,
-  ): string | null {
+  private firstOf(values: readonly unknown[], schemaAt: (index: number) => unknown, scope: Scope): string | null {
     for (const [index, value] of values.entries()) {
       const schema = schemaAt(index);
       if (!hasRules(schema)) continue;
@@ -752,17 +726,12 @@ function limitError(node: Obj, value: number, upper: boolean): string | null {
   let limit = typeof bound === "number" ? bound : undefined;
   // Draft 4 spells an exclusive bound as a boolean next to the bound, later drafts as a number.
   let strict = exclusive === true;
-  if (
-    typeof exclusive === "number" &&
-    (limit === undefined || (upper ? exclusive <= limit : exclusive >= limit))
-  ) {
+  if (typeof exclusive === "number" && (limit === undefined || (upper ? exclusive <= limit : exclusive >= limit))) {
     limit = exclusive;
     strict = true;
   }
   if (limit === undefined) return null;
-  const within = upper
-    ? strict ? value < limit : value <= limit
-    : strict ? value > limit : value >= limit;
+  const within = upper ? (strict ? value < limit : value <= limit) : strict ? value > limit : value >= limit;
   return within ? null : `should be ${upper ? "<" : ">"}${strict ? "" : "="} ${limit}`;
 }
 

@@ -1,6 +1,5 @@
+import type { Payer, Plan } from "../accounts/limits";
 import type { Credentials, KeyFacts } from "../auth/credentials";
-import type { Plan } from "../accounts/limits";
-import type { Payer } from "../accounts/limits";
 
 /** One stored record's index row: the base (version 0) or a version. */
 export interface RecordRef {
@@ -128,8 +127,7 @@ export async function loadBinView(
             requests_used: row.requests_used ?? 0,
             id: row.account_id!,
           },
-    schema:
-      row.schema_text === null ? null : { id: row.schema_id!, name: row.schema_name!, text: row.schema_text },
+    schema: row.schema_text === null ? null : { id: row.schema_id!, name: row.schema_name!, text: row.schema_text },
   };
 }
 
@@ -162,7 +160,15 @@ function keyFactsFrom(row: KeyColumns): KeyFacts {
   };
 }
 
-const PAYER_COLUMNS = ["id", "plan", "max_record_bytes", "max_collections", "max_access_keys", "request_quota", "requests_used"] as const;
+const PAYER_COLUMNS = [
+  "id",
+  "plan",
+  "max_record_bytes",
+  "max_collections",
+  "max_access_keys",
+  "request_quota",
+  "requests_used",
+] as const;
 
 export interface CreateContext {
   keys: KeyFacts;
@@ -174,12 +180,12 @@ export interface CreateContext {
 
 // Plus the m_* and k_* payer columns, read through payerFrom().
 type CreateRow = KeyColumns & {
-    c_id: string | null;
-    c_account_id: string | null;
-    schema_id: string | null;
-    schema_name: string | null;
-    schema_text: string | null;
-  } & Record<string, unknown>;
+  c_id: string | null;
+  c_account_id: string | null;
+  schema_id: string | null;
+  schema_name: string | null;
+  schema_text: string | null;
+} & Record<string, unknown>;
 
 function payerFrom(row: Record<string, unknown>, prefix: "m_" | "k_"): Payer | null {
   if (row[`${prefix}id`] === null) return null;
@@ -192,7 +198,8 @@ export async function loadCreateContext(
   creds: Credentials,
   collectionId: string | null,
 ): Promise<CreateContext> {
-  const columns = (alias: string, prefix: string) => PAYER_COLUMNS.map((col) => `${alias}.${col} AS ${prefix}${col}`).join(", ");
+  const columns = (alias: string, prefix: string) =>
+    PAYER_COLUMNS.map((col) => `${alias}.${col} AS ${prefix}${col}`).join(", ");
   const row = await db
     .prepare(
       `SELECT m.id AS master_account_id, ${columns("m", "m_")},
@@ -224,9 +231,7 @@ export async function loadCreateContext(
             id: row.c_id,
             accountId: row.c_account_id!,
             schema:
-              row.schema_id === null
-                ? null
-                : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
+              row.schema_id === null ? null : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
           },
   };
 }
@@ -247,7 +252,15 @@ export async function loadWriterHead(db: D1Database, binId: string): Promise<Wri
        FROM bins b JOIN records r ON r.bin_id = b.id AND r.version = b.version_count WHERE b.id = ?`,
     )
     .bind(binId)
-    .first<{ version_count: number; write_token: string; version: number; body_key: string; hash: string; size: number; updated_at: string }>();
+    .first<{
+      version_count: number;
+      write_token: string;
+      version: number;
+      body_key: string;
+      hash: string;
+      size: number;
+      updated_at: string;
+    }>();
   if (!row) return null;
   return {
     versionCount: row.version_count,
@@ -256,7 +269,12 @@ export async function loadWriterHead(db: D1Database, binId: string): Promise<Wri
   };
 }
 
-export function insertBinStatements(db: D1Database, bin: NewBinRow, base: RecordRef, token: string): D1PreparedStatement[] {
+export function insertBinStatements(
+  db: D1Database,
+  bin: NewBinRow,
+  base: RecordRef,
+  token: string,
+): D1PreparedStatement[] {
   return [
     db
       .prepare(
@@ -286,7 +304,12 @@ export function advanceHeadStatement(
     .bind(versionCount, newToken, binId, expectedToken);
 }
 
-export function upsertRecordStatement(db: D1Database, binId: string, rec: RecordRef, guardToken: string): D1PreparedStatement {
+export function upsertRecordStatement(
+  db: D1Database,
+  binId: string,
+  rec: RecordRef,
+  guardToken: string,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO records (bin_id, version, body_key, hash, size, updated_at)
@@ -338,7 +361,9 @@ export async function listRecordsPage(
   limit: number,
 ): Promise<{ records: { version: number; updatedAt: string; size: number }[]; more: boolean }> {
   const { results } = await db
-    .prepare("SELECT version, updated_at, size FROM records WHERE bin_id = ? AND version < ? ORDER BY version DESC LIMIT ?")
+    .prepare(
+      "SELECT version, updated_at, size FROM records WHERE bin_id = ? AND version < ? ORDER BY version DESC LIMIT ?",
+    )
     .bind(binId, before ?? Number.MAX_SAFE_INTEGER, limit + 1)
     .all<{ version: number; updated_at: string; size: number }>();
   return {

@@ -28,7 +28,10 @@ export async function deleteAllBodies(bucket: R2Bucket, binId: string): Promise<
   let cursor: string | undefined;
   do {
     const page = await bucket.list({ prefix: `${binId}/`, ...(cursor ? { cursor } : {}) });
-    await deleteBodies(bucket, page.objects.map((o) => o.key));
+    await deleteBodies(
+      bucket,
+      page.objects.map((o) => o.key),
+    );
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
 }

@@ -1,8 +1,7 @@
 import type { Context } from "hono";
+import { effectiveLimits, type Payer } from "../accounts/limits";
 import type { Charge, HonoEnv } from "../env";
 import { AppError } from "../errors";
-import { effectiveLimits, type Payer } from "../accounts/limits";
-
 
 function rateLimitPerMinute(c: Context<HonoEnv>): number | null {
   const n = Number(c.env.RATE_LIMIT_PER_MINUTE);
@@ -21,7 +20,13 @@ export async function charge(c: Context<HonoEnv>, payer: Payer): Promise<void> {
   const rate = await checkRateLimit(c, payer.id);
   const quota = effectiveLimits(c.env, payer).requestQuota;
   if (quota === null) {
-    c.set("charge", { accountId: payer.id, used: payer.requests_used + 1, quota, deferred: true, ...(rate ? { rate } : {}) });
+    c.set("charge", {
+      accountId: payer.id,
+      used: payer.requests_used + 1,
+      quota,
+      deferred: true,
+      ...(rate ? { rate } : {}),
+    });
     return;
   }
   const row = await c.env.DB.prepare(
@@ -62,7 +67,10 @@ export function usageHeaders(charge: Charge): Record<string, string> {
   return {
     "X-Requests-Used": String(charge.used),
     ...(charge.quota !== null
-      ? { "X-Requests-Limit": String(charge.quota), "X-Requests-Remaining": String(Math.max(0, charge.quota - charge.used)) }
+      ? {
+          "X-Requests-Limit": String(charge.quota),
+          "X-Requests-Remaining": String(Math.max(0, charge.quota - charge.used)),
+        }
       : {}),
     ...(charge.rate
       ? {

@@ -1,5 +1,5 @@
-import type { Context } from "hono";
 import { strToU8, zipSync } from "fflate";
+import type { Context } from "hono";
 import type { Charge, Env, HonoEnv } from "../env";
 
 export interface LogRow {
@@ -24,7 +24,9 @@ export function afterResponseStatements(c: Context<HonoEnv>, charge: Charge): D1
   const db = c.env.DB;
   const statements: D1PreparedStatement[] = [];
   if (charge.deferred) {
-    statements.push(db.prepare("UPDATE accounts SET requests_used = requests_used + 1 WHERE id = ?").bind(charge.accountId));
+    statements.push(
+      db.prepare("UPDATE accounts SET requests_used = requests_used + 1 WHERE id = ?").bind(charge.accountId),
+    );
   }
   if (accessLogsEnabled(c.env)) {
     const time = new Date().toISOString();

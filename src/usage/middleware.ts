@@ -12,8 +12,6 @@ export const settleUsage: MiddlewareHandler<HonoEnv> = async (c, next) => {
   setResponseHeaders(c, usageHeaders(charge));
   const statements = afterResponseStatements(c, charge);
   if (statements.length > 0) {
-    c.executionCtx.waitUntil(
-      c.env.DB.batch(statements).catch((err) => console.error("failed to record usage", err)),
-    );
+    c.executionCtx.waitUntil(c.env.DB.batch(statements).catch((err) => console.error("failed to record usage", err)));
   }
 };

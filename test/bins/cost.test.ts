@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { BASE, createAccount, createBin, master, patchAccount } from "../helpers";
-import { eventually, instrumentedEnv, setWriterEnv, type Counts } from "./instrumented";
+import { type Counts, eventually, instrumentedEnv, setWriterEnv } from "./instrumented";
 
 /**
  * Sends a request through the Worker with counting bindings whose D1 batches never settle. The only
@@ -10,10 +10,23 @@ import { eventually, instrumentedEnv, setWriterEnv, type Counts } from "./instru
  * a response that arrives at all proves that write is off the response path; it is counted as
  * `d1.batch` but never awaited.
  */
-async function fetchCounted(counts: Counts, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const init: RequestInit = { method, headers: { ...headers, ...(body ? { "Content-Type": "application/json" } : {}) } };
+async function fetchCounted(
+  counts: Counts,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+) {
+  const init: RequestInit = {
+    method,
+    headers: { ...headers, ...(body ? { "Content-Type": "application/json" } : {}) },
+  };
   if (body) init.body = JSON.stringify(body);
-  return worker.fetch(new Request(`${BASE}${path}`, init), instrumentedEnv(counts, { d1BatchHangs: true }), createExecutionContext());
+  return worker.fetch(
+    new Request(`${BASE}${path}`, init),
+    instrumentedEnv(counts, { d1BatchHangs: true }),
+    createExecutionContext(),
+  );
 }
 
 describe("the storage cost of a request", () => {
@@ -68,7 +81,13 @@ describe("the storage cost of a request", () => {
     const writerCounts: Counts = {};
     await setWriterEnv(bin.id, instrumentedEnv(writerCounts));
     const workerCounts: Counts = {};
-    const res = await fetchCounted(workerCounts, "PUT", `/v3/b/${bin.id}`, { ...master(account), "X-Bin-Versioning": "true" }, { v: 1 });
+    const res = await fetchCounted(
+      workerCounts,
+      "PUT",
+      `/v3/b/${bin.id}`,
+      { ...master(account), "X-Bin-Versioning": "true" },
+      { v: 1 },
+    );
     expect(res.status).toBe(200);
     // The Worker: the single lookup that finds and authorises the bin, the hop to its writer, and
     // the deferred usage write.

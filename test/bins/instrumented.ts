@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { BinWriter } from "../../src/bins/bin-writer";
 import type { Env } from "../../src/env";
 

@@ -7,7 +7,13 @@ const query = (expression: string, document: unknown): unknown[] => compileJsonP
 const sayings = { category: "reference", author: "Nigel Rees", title: "Sayings of the Century", price: 8.95 };
 const sword = { category: "fiction", author: "Evelyn Waugh", title: "Sword of Honour", price: 12.99 };
 const moby = { category: "fiction", author: "Herman Melville", title: "Moby Dick", isbn: "0-553-21311-3", price: 8.99 };
-const rings = { category: "fiction", author: "J. R. R. Tolkien", title: "The Lord of the Rings", isbn: "0-395-19395-8", price: 22.99 };
+const rings = {
+  category: "fiction",
+  author: "J. R. R. Tolkien",
+  title: "The Lord of the Rings",
+  isbn: "0-395-19395-8",
+  price: 22.99,
+};
 const bicycle = { color: "red", price: 19.95 };
 const books = [sayings, sword, moby, rings];
 const store = { store: { book: books, bicycle } };
@@ -65,7 +71,7 @@ describe("the optional leading $", () => {
 
   it("prepends $. when the expression starts with a name", () => {
     expect(query("tweets..category", doc)).toEqual(["x", "y"]);
-    expect(query("tweets[?(@.category==\"x\")]", doc)).toEqual([{ category: "x" }]);
+    expect(query('tweets[?(@.category=="x")]', doc)).toEqual([{ category: "x" }]);
   });
 
   it("prepends $ when the expression starts with a dot or a bracket", () => {
@@ -168,7 +174,7 @@ describe("filter and script expressions", () => {
     expect(query("$[?(@.name == 'Cy')].age", people)).toEqual([45]);
     expect(query("$[?(@.admin == false)].name", people)).toEqual(["Cy"]);
     expect(query("$[?(@.nick == null)].name", people)).toEqual(["Cy"]);
-    expect(query("$[?(@.name < \"B\")].name", people)).toEqual(["Ann"]);
+    expect(query('$[?(@.name < "B")].name', people)).toEqual(["Ann"]);
   });
 
   it("treats a missing member as no match, even for !=", () => {
@@ -246,10 +252,10 @@ describe("invalid expressions", () => {
   }
 
   it("rejects expressions longer than 1000 characters", () => {
-    const longest = "$" + ".a".repeat(499) + "b";
+    const longest = `$${".a".repeat(499)}b`;
     expect(longest).toHaveLength(1000);
     expect(() => compileJsonPath(longest)).not.toThrow();
-    expect(() => compileJsonPath(longest + "c")).toThrow(JsonPathError);
+    expect(() => compileJsonPath(`${longest}c`)).toThrow(JsonPathError);
   });
 
   it("rejects deeply nested parentheses and negations without overflowing the stack", () => {
@@ -271,6 +277,6 @@ describe("invalid expressions", () => {
   it("gives up with a JsonPathError instead of doing exponential work", () => {
     let chain: unknown = 0;
     for (let i = 0; i < 200; i++) chain = { a: chain };
-    expect(() => query("$" + "..*".repeat(10), chain)).toThrow(JsonPathError);
+    expect(() => query(`$${"..*".repeat(10)}`, chain)).toThrow(JsonPathError);
   });
 });

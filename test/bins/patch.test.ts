@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { applyPatch, PatchConflict, parsePatch } from "../../src/bins/patch";
 import { AppError } from "../../src/errors";
-import { applyPatch, parsePatch, PatchConflict } from "../../src/bins/patch";
 
 const MERGE = "application/merge-patch+json";
 const JSON_PATCH = "application/json-patch+json";
@@ -42,7 +42,11 @@ describe("RFC 7396 appendix A", () => {
     [{ a: "c" }, { a: ["b"] }, { a: ["b"] }],
     [{ a: { b: "c" } }, { a: { b: "d", c: null } }, { a: { b: "d" } }],
     [{ a: [{ b: "c" }] }, { a: [1] }, { a: [1] }],
-    [["a", "b"], ["c", "d"], ["c", "d"]],
+    [
+      ["a", "b"],
+      ["c", "d"],
+      ["c", "d"],
+    ],
     [{ a: "b" }, ["c"], ["c"]],
     [{ a: "foo" }, null, null],
     [{ a: "foo" }, "bar", "bar"],
@@ -98,7 +102,9 @@ describe("RFC 6902 appendix A", () => {
   });
 
   it("A.7 moves an array element", () => {
-    expect(jsonPatch({ foo: ["all", "grass", "cows", "eat"] }, [{ op: "move", from: "/foo/1", path: "/foo/3" }])).toEqual({
+    expect(
+      jsonPatch({ foo: ["all", "grass", "cows", "eat"] }, [{ op: "move", from: "/foo/1", path: "/foo/3" }]),
+    ).toEqual({
       foo: ["all", "cows", "eat", "grass"],
     });
   });
@@ -178,7 +184,12 @@ describe("JSON Patch details", () => {
   });
 
   it("adds at the length of an array and at index 0", () => {
-    expect(jsonPatch({ a: [1] }, [{ op: "add", path: "/a/1", value: 2 }, { op: "add", path: "/a/0", value: 0 }])).toEqual({
+    expect(
+      jsonPatch({ a: [1] }, [
+        { op: "add", path: "/a/1", value: 2 },
+        { op: "add", path: "/a/0", value: 0 },
+      ]),
+    ).toEqual({
       a: [0, 1, 2],
     });
   });
@@ -189,12 +200,22 @@ describe("JSON Patch details", () => {
   });
 
   it("treats - as a member name in objects and / as the empty member name", () => {
-    expect(jsonPatch({}, [{ op: "add", path: "/-", value: 1 }, { op: "add", path: "/", value: 2 }])).toEqual({ "-": 1, "": 2 });
+    expect(
+      jsonPatch({}, [
+        { op: "add", path: "/-", value: 1 },
+        { op: "add", path: "/", value: 2 },
+      ]),
+    ).toEqual({ "-": 1, "": 2 });
   });
 
   it("compares values as JSON in test", () => {
     const doc = { o: { x: 1, y: [1, { z: 2 }] }, n: 1 };
-    expect(jsonPatch(doc, [{ op: "test", path: "/o", value: { y: [1, { z: 2 }], x: 1 } }, { op: "test", path: "/n", value: 1.0 }])).toEqual(doc);
+    expect(
+      jsonPatch(doc, [
+        { op: "test", path: "/o", value: { y: [1, { z: 2 }], x: 1 } },
+        { op: "test", path: "/n", value: 1.0 },
+      ]),
+    ).toEqual(doc);
     expect(() => jsonPatch(doc, [{ op: "test", path: "/o/y", value: [{ z: 2 }, 1] }])).toThrow(PatchConflict);
     expect(() => jsonPatch(doc, [{ op: "test", path: "/o", value: { x: 1 } }])).toThrow(PatchConflict);
     expect(() => jsonPatch({ a: [] }, [{ op: "test", path: "/a", value: {} }])).toThrow(PatchConflict);
@@ -213,10 +234,13 @@ describe("JSON Patch details", () => {
   });
 
   it("can apply the same parsed patch twice with the same result", () => {
-    const parsed = parsePatch(JSON_PATCH, JSON.stringify([
-      { op: "add", path: "/a", value: { list: [] } },
-      { op: "add", path: "/a/list/-", value: 1 },
-    ]));
+    const parsed = parsePatch(
+      JSON_PATCH,
+      JSON.stringify([
+        { op: "add", path: "/a", value: { list: [] } },
+        { op: "add", path: "/a/list/-", value: 1 },
+      ]),
+    );
     expect(applyPatch({}, parsed)).toEqual({ a: { list: [1] } });
     expect(applyPatch({}, parsed)).toEqual({ a: { list: [1] } });
   });
@@ -312,15 +336,23 @@ describe("parsePatch", () => {
   it("picks the format from the media type, ignoring case and parameters", () => {
     expect(parsePatch("application/merge-patch+json", "{}").format).toBe("merge");
     expect(parsePatch("Application/JSON; charset=utf-8", "{}").format).toBe("merge");
-    expect(parsePatch(" application/json-patch+json ; charset=UTF-8", "[]")).toEqual({ format: "json-patch", document: [] });
+    expect(parsePatch(" application/json-patch+json ; charset=UTF-8", "[]")).toEqual({
+      format: "json-patch",
+      document: [],
+    });
   });
 
-  it.each([undefined, "", "text/plain", "application/xml", "application/json-patch", "__proto__", "multipart/form-data"])(
-    "rejects Content-Type %j",
-    (contentType) => {
-      expectRejected(() => parsePatch(contentType, "{}"), CONTENT_TYPE_MESSAGE);
-    },
-  );
+  it.each([
+    undefined,
+    "",
+    "text/plain",
+    "application/xml",
+    "application/json-patch",
+    "__proto__",
+    "multipart/form-data",
+  ])("rejects Content-Type %j", (contentType) => {
+    expectRejected(() => parsePatch(contentType, "{}"), CONTENT_TYPE_MESSAGE);
+  });
 
   it("checks the Content-Type before the body", () => {
     expectRejected(() => parsePatch("text/plain", ""), CONTENT_TYPE_MESSAGE);
@@ -350,7 +382,10 @@ describe("parsePatch", () => {
     [{ op: "test", path: "/a" }],
     [{ op: "move", path: "/a" }],
     [{ op: "copy", path: "/a", from: "b" }],
-    [{ op: "remove", path: "/a" }, { op: "add", path: "/b" }],
+    [
+      { op: "remove", path: "/a" },
+      { op: "add", path: "/b" },
+    ],
   ];
   it.each(malformed)("rejects the JSON Patch document %j", (document) => {
     expectRejected(() => parsePatch(JSON_PATCH, JSON.stringify(document)), "Invalid JSON Patch document");
@@ -383,7 +418,7 @@ describe("hostile input", () => {
   it("rejects documents nested deeper than 1000 levels", () => {
     const deep = nested(100_000, "0");
     expectRejected(() => parsePatch(MERGE, `{"a":${deep}}`), "Invalid JSON. Please try again");
-    const deepObject = '{"a":'.repeat(5000) + "1" + "}".repeat(5000);
+    const deepObject = `${'{"a":'.repeat(5000)}1${"}".repeat(5000)}`;
     expectRejected(() => parsePatch(MERGE, deepObject), "Invalid JSON. Please try again");
     expectRejected(
       () => parsePatch(JSON_PATCH, `[{"op":"add","path":"/a","value":${deep}}]`),
@@ -394,13 +429,16 @@ describe("hostile input", () => {
   it("accepts nesting up to the limit", () => {
     const value = nested(998, "0");
     expect(parsePatch(JSON_PATCH, `[{"op":"add","path":"/a","value":${value}}]`).format).toBe("json-patch");
-    const mergeText = '{"a":'.repeat(1000) + "1" + "}".repeat(1000);
+    const mergeText = `${'{"a":'.repeat(1000)}1${"}".repeat(1000)}`;
     expect(JSON.stringify(applyPatch({}, parsePatch(MERGE, mergeText)))).toBe(mergeText);
   });
 
   it("patches a stored record nested far deeper than the limit without exhausting the stack", () => {
     const target = JSON.parse(`{"deep":${nested(50_000, "1")}}`) as unknown;
-    const result = applyPatch(target, parsePatch(JSON_PATCH, '[{"op":"add","path":"/b","value":2},{"op":"copy","from":"/b","path":"/c"}]'));
+    const result = applyPatch(
+      target,
+      parsePatch(JSON_PATCH, '[{"op":"add","path":"/b","value":2},{"op":"copy","from":"/b","path":"/c"}]'),
+    );
     expect((result as { c: number }).c).toBe(2);
     const failing = parsePatch(JSON_PATCH, JSON.stringify([{ op: "test", path: "/deep", value: [[1]] }]));
     expect(() => applyPatch(target, failing)).toThrow(PatchConflict);

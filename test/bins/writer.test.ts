@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import type { BinWriter } from "../../src/bins/bin-writer";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { BinWriter } from "../../src/bins/bin-writer";
 import { toStoredRecord } from "../../src/bins/records";
 import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
 import { eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
@@ -52,7 +52,9 @@ describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
     expect([...written.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(await versionCount(account, bin.id)).toBe(100);
     for (const [version, record] of written) {
-      const res = await call("GET", `/v3/b/${bin.id}/${version}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
+      const res = await call("GET", `/v3/b/${bin.id}/${version}`, {
+        headers: { ...master(account), "X-Bin-Meta": "false" },
+      });
       expect(await res.json()).toEqual(record);
     }
   });
@@ -61,7 +63,9 @@ describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
     const responses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: i + 1 } })),
+      Array.from({ length: 30 }, (_, i) =>
+        call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: i + 1 } }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(30).fill(200));
     expect(await versionCount(account, bin.id)).toBe(0);
@@ -105,7 +109,9 @@ describe("the 1000-version cap", { timeout: 60_000 }, () => {
     const bin = await createBin(account, { seeded: 0 });
     await appendDirectly(bin.id, 990);
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { p: i } })),
+      Array.from({ length: 20 }, (_, i) =>
+        call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { p: i } }),
+      ),
     );
     const appended: number[] = [];
     let capped = 0;
@@ -183,9 +189,14 @@ describe("a write that fails part-way", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
     await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { v: 1 } });
-    await env.DB.prepare("UPDATE bins SET version_count = 1, write_token = 'elsewhere' WHERE id = ?").bind(bin.id).run();
+    await env.DB.prepare("UPDATE bins SET version_count = 1, write_token = 'elsewhere' WHERE id = ?")
+      .bind(bin.id)
+      .run();
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
-    expect(await res.json()).toEqual({ metadata: { id: bin.id, versionsDeleted: 1 }, message: "Bin deleted successfully" });
+    expect(await res.json()).toEqual({
+      metadata: { id: bin.id, versionsDeleted: 1 },
+      message: "Bin deleted successfully",
+    });
     expect(await storedRows(bin.id)).toEqual({ bin: null, records: [] });
   });
 

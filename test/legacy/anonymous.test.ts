@@ -19,7 +19,10 @@ async function anonymousBin(): Promise<string> {
 describe("keyless creation with ALLOW_ANONYMOUS_BINS unset or false", () => {
   for (const [label, send] of [
     ["unset (the test default)", (path: string, body: unknown, headers = {}) => call("POST", path, { headers, body })],
-    ["false", (path: string, body: unknown, headers = {}) => callWithAnonymous("false", "POST", path, { headers, body })],
+    [
+      "false",
+      (path: string, body: unknown, headers = {}) => callWithAnonymous("false", "POST", path, { headers, body }),
+    ],
   ] as const) {
     it(`creates nothing when ${label}`, async () => {
       await expectLegacyError(await send("/b", { a: 1 }), 401, NEED_KEY_TO_CREATE);
@@ -43,7 +46,10 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
     await expectText(await call("GET", `/b/${id}/pretty`), '{\n  "anonymous": true\n}');
     const v3 = await call("GET", `/v3/b/${id}`, { headers: { "X-Bin-Meta": "false" } });
     expect(await v3.text()).toBe('{"anonymous":true}');
-    await expectText(await call("PUT", `/b/${id}`, { body: { v: 1 } }), `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`);
+    await expectText(
+      await call("PUT", `/b/${id}`, { body: { v: 1 } }),
+      `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`,
+    );
     await expectText(
       await call("POST", `/b/update/${id}`, { body: { snippet: '{"v":2}' }, headers: { versioning: "false" } }),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
@@ -81,13 +87,24 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
     const account = await createAccount();
     const c = await call("POST", "/c", { headers: secret(account), body: { name: "things" } });
     const { id } = (await c.json()) as { id: string };
-    const inCollection = await callWithAnonymous("true", "POST", "/b", { headers: { "collection-id": id }, body: { a: 1 } });
+    const inCollection = await callWithAnonymous("true", "POST", "/b", {
+      headers: { "collection-id": id },
+      body: { a: 1 },
+    });
     await expectLegacyError(inCollection, 401, NEED_KEY_TO_CREATE);
   });
 
   it("still needs a key for collections, schema docs and v3 bins", async () => {
-    await expectLegacyError(await callWithAnonymous("true", "POST", "/c", { body: { name: "things" } }), 401, NEED_KEY_COLLECTION);
-    await expectLegacyError(await callWithAnonymous("true", "POST", "/s", { headers: { name: "doc" }, body: {} }), 401, NEED_KEY_SCHEMA);
+    await expectLegacyError(
+      await callWithAnonymous("true", "POST", "/c", { body: { name: "things" } }),
+      401,
+      NEED_KEY_COLLECTION,
+    );
+    await expectLegacyError(
+      await callWithAnonymous("true", "POST", "/s", { headers: { name: "doc" }, body: {} }),
+      401,
+      NEED_KEY_SCHEMA,
+    );
     await expectError(
       await callWithAnonymous("true", "POST", "/v3/b", { body: { a: 1 } }),
       401,

@@ -25,10 +25,15 @@ describe("one store behind v3, v2 and v1", () => {
     const latest = await call("GET", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(latest.headers.get("X-Bin-Version")).toBe("2");
 
-    const v3Put = await call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { v: 4 } });
+    const v3Put = await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "true" },
+      body: { v: 4 },
+    });
     expect(((await v3Put.json()) as { metadata: { version: number } }).metadata.version).toBe(3);
     await expectText(await call("GET", `/b/${bin.id}/3`, { headers: secret(account) }), '{"v":4}');
-    const listed = (await (await call("GET", `/e/${bin.id}/versions`, { headers: secret(account) })).json()) as { versionCount: number };
+    const listed = (await (await call("GET", `/e/${bin.id}/versions`, { headers: secret(account) })).json()) as {
+      versionCount: number;
+    };
     expect(listed.versionCount).toBe(3);
   });
 
@@ -39,7 +44,9 @@ describe("one store behind v3, v2 and v1", () => {
     const read = await call("GET", `/v3/b/${id}`);
     const text = await read.text();
     const { metadata } = JSON.parse(text) as { metadata: { createdAt: string } };
-    expect(text).toBe(`{"record":{"from":"v1"},"metadata":{"id":"${id}","private":false,"createdAt":"${metadata.createdAt}"}}`);
+    expect(text).toBe(
+      `{"record":{"from":"v1"},"metadata":{"id":"${id}","private":false,"createdAt":"${metadata.createdAt}"}}`,
+    );
     const count = await call("GET", "/v3/c/uncategorized/bins", { headers: master(account) });
     expect(((await count.json()) as { record: string }[]).map((b) => b.record)).toEqual([id]);
   });
@@ -62,7 +69,11 @@ describe("one store behind v3, v2 and v1", () => {
   it("validates updates of a bin in a collection with a schema: v2 answers 401, v1 422, v3 400", async () => {
     const account = await createAccount();
     const collection = await v3Collection(account, true);
-    const bin = await createBin(account, { username: "ada" }, { "X-Collection-Id": collection.id, "X-Bin-Private": "false" });
+    const bin = await createBin(
+      account,
+      { username: "ada" },
+      { "X-Collection-Id": collection.id, "X-Bin-Private": "false" },
+    );
 
     const v2 = await call("PUT", `/b/${bin.id}`, { headers: secret(account), body: { name: "ada" } });
     await expectLegacyError(v2, 401, MISMATCH);
@@ -73,14 +84,19 @@ describe("one store behind v3, v2 and v1", () => {
     expect(await v3.json()).toEqual({ message: MISMATCH, schemaDocID: collection.schemaId, schemaDocName: "users" });
 
     expect(await v3Text(account, bin.id)).toBe('{"username":"ada"}');
-    expect((await call("PUT", `/b/${bin.id}`, { headers: secret(account), body: { username: "bob" } })).status).toBe(200);
+    expect((await call("PUT", `/b/${bin.id}`, { headers: secret(account), body: { username: "bob" } })).status).toBe(
+      200,
+    );
     expect((await call("POST", `/b/update/${bin.id}`, { body: { snippet: '{"username":"cy"}' } })).status).toBe(200);
     expect(await v3Text(account, bin.id)).toBe('{"username":"cy"}');
   });
 
   it("uses v2 schema docs and collections from v3 and the reverse", async () => {
     const account = await createAccount();
-    const schemaRes = await call("POST", "/s", { headers: { ...secret(account), name: "v2doc" }, body: { type: "object" } });
+    const schemaRes = await call("POST", "/s", {
+      headers: { ...secret(account), name: "v2doc" },
+      body: { type: "object" },
+    });
     const schemaId = ((await schemaRes.json()) as { id: string }).id;
     const v3Schema = await call("GET", `/v3/s/${schemaId}`, { headers: master(account) });
     expect(((await v3Schema.json()) as { record: unknown }).record).toEqual({ type: "object" });
@@ -88,7 +104,9 @@ describe("one store behind v3, v2 and v1", () => {
     const v3c = await v3Collection(account);
     const attach = await call("PUT", `/c/${v3c.id}`, { headers: { ...secret(account), "schema-doc-id": schemaId } });
     expect(attach.status).toBe(200);
-    const list = (await (await call("GET", "/v3/c", { headers: master(account) })).json()) as { schemaDocId?: string }[];
+    const list = (await (await call("GET", "/v3/c", { headers: master(account) })).json()) as {
+      schemaDocId?: string;
+    }[];
     expect(list[0]?.schemaDocId).toBe(schemaId);
   });
 
@@ -102,7 +120,11 @@ describe("one store behind v3, v2 and v1", () => {
       401,
       "X-Master-Key is invalid or the bin doesn't belong to your account",
     );
-    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(other) }), 401, "Invalid secret key provided.");
+    await expectLegacyError(
+      await call("DELETE", `/b/${id}`, { headers: secret(other) }),
+      401,
+      "Invalid secret key provided.",
+    );
     expect((await call("DELETE", `/b/${id}`, { headers: secret(account) })).status).toBe(200);
     await expectError(await call("GET", `/v3/b/${id}`), 404, "Bin not found or it doesn't belong to your account");
   });
@@ -115,7 +137,9 @@ describe("the 1000-version cap through the legacy APIs", { timeout: 60_000 }, ()
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
     const stub = writerStub(bin.id);
     for (let n = 1; n <= 1000; n++) {
-      expect((await stub.write({ binId: bin.id, record: await toStoredRecord({ seeded: n }), versioned: true })).ok).toBe(true);
+      expect(
+        (await stub.write({ binId: bin.id, record: await toStoredRecord({ seeded: n }), versioned: true })).ok,
+      ).toBe(true);
     }
     const v2 = await call("PUT", `/b/${bin.id}`, { body: { via: "v2" } });
     expect(v2.headers.get("X-Bin-Version-Cap-Reached")).toBe("true");

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { BASE, call, callWithEnv, master, type CallOptions, type TestAccount } from "../helpers";
+import { BASE, type CallOptions, call, callWithEnv, master, type TestAccount } from "../helpers";
 
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const JSON_TYPE = "application/json; charset=utf-8";
@@ -60,7 +60,10 @@ export async function v3VersionCount(account: TestAccount, id: string): Promise<
 }
 
 /** A v3 collection of `account`, with a schema requiring `username` when `withSchema`. */
-export async function v3Collection(account: TestAccount, withSchema = false): Promise<{ id: string; schemaId?: string }> {
+export async function v3Collection(
+  account: TestAccount,
+  withSchema = false,
+): Promise<{ id: string; schemaId?: string }> {
   const res = await call("POST", "/v3/c", { headers: { ...master(account), "X-Collection-Name": "legacy" } });
   expect(res.status).toBe(200);
   const id = ((await res.json()) as { record: string }).record;

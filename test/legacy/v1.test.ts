@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectLegacyError, master, UNKNOWN_ID, type TestAccount } from "../helpers";
-import { expectText, INVALID_SECRET, JSON_TYPE, NEED_KEY_TO_CREATE, recordOfSize, secret, send, v3Text, v3VersionCount } from "./helpers";
+import { call, createAccount, createBin, expectLegacyError, master, type TestAccount, UNKNOWN_ID } from "../helpers";
+import {
+  expectText,
+  INVALID_SECRET,
+  JSON_TYPE,
+  NEED_KEY_TO_CREATE,
+  recordOfSize,
+  secret,
+  send,
+  v3Text,
+  v3VersionCount,
+} from "./helpers";
 
 const INVALID_SNIPPET = "Invalid snippet";
 const NOT_FOUND = "Snippet not found";
@@ -14,13 +24,25 @@ async function v1Create(account: TestAccount, value: unknown = { hello: "world" 
   return ((await res.json()) as { id: string }).id;
 }
 
-const update = (account: TestAccount | null, id: string, value: unknown, headers: Record<string, string> = {}, method = "POST") =>
-  call(method, `/b/update/${id}`, { headers: { ...(account ? secret(account) : {}), ...headers }, body: snippet(value) });
+const update = (
+  account: TestAccount | null,
+  id: string,
+  value: unknown,
+  headers: Record<string, string> = {},
+  method = "POST",
+) =>
+  call(method, `/b/update/${id}`, {
+    headers: { ...(account ? secret(account) : {}), ...headers },
+    body: snippet(value),
+  });
 
 describe("POST /b/new", () => {
   it("creates a public bin owned by the secret-key's account from a stringified snippet", async () => {
     const account = await createAccount();
-    const res = await call("POST", "/b/new", { headers: secret(account), body: { snippet: '{ "b": [1, 2],  "a": "x" }' } });
+    const res = await call("POST", "/b/new", {
+      headers: secret(account),
+      body: { snippet: '{ "b": [1, 2],  "a": "x" }' },
+    });
     const text = await res.text();
     const { id } = JSON.parse(text) as { id: string };
     expect(id).toMatch(/^[0-9a-f]{24}$/);
@@ -28,7 +50,9 @@ describe("POST /b/new", () => {
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
     expect(text).toBe(`{"success":true,"data":{"b":[1,2],"a":"x"},"id":"${id}"}`);
     await expectText(await call("GET", `/b/${id}`), '{"b":[1,2],"a":"x"}');
-    const meta = (await (await call("GET", `/v3/b/${id}`, { headers: master(account) })).json()) as { metadata: { private: boolean } };
+    const meta = (await (await call("GET", `/v3/b/${id}`, { headers: master(account) })).json()) as {
+      metadata: { private: boolean };
+    };
     expect(meta.metadata.private).toBe(false);
     expect((await call("DELETE", `/v3/b/${id}`, { headers: master(account) })).status).toBe(200);
   });
@@ -41,14 +65,31 @@ describe("POST /b/new", () => {
 
   it("needs a secret-key unless anonymous bins are allowed, and refuses an unknown one", async () => {
     await expectLegacyError(await call("POST", "/b/new", { body: snippet({ a: 1 }) }), 401, NEED_KEY_TO_CREATE);
-    await expectLegacyError(await call("POST", "/b/new", { headers: { "secret-key": "nope" }, body: snippet({ a: 1 }) }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("POST", "/b/new", { headers: { "secret-key": "nope" }, body: snippet({ a: 1 }) }),
+      401,
+      INVALID_SECRET,
+    );
   });
 
   it("answers Invalid snippet for every body problem", async () => {
     const account = await createAccount();
     const json = { ...secret(account), "Content-Type": "application/json" };
-    await expectLegacyError(await send("POST", "/b/new", secret(account), JSON.stringify(snippet({ a: 1 }))), 422, INVALID_SNIPPET);
-    await expectLegacyError(await send("POST", "/b/new", { ...secret(account), "Content-Type": "text/plain" }, JSON.stringify(snippet({ a: 1 }))), 422, INVALID_SNIPPET);
+    await expectLegacyError(
+      await send("POST", "/b/new", secret(account), JSON.stringify(snippet({ a: 1 }))),
+      422,
+      INVALID_SNIPPET,
+    );
+    await expectLegacyError(
+      await send(
+        "POST",
+        "/b/new",
+        { ...secret(account), "Content-Type": "text/plain" },
+        JSON.stringify(snippet({ a: 1 })),
+      ),
+      422,
+      INVALID_SNIPPET,
+    );
     for (const body of [
       "",
       "{not json",
@@ -80,8 +121,14 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
   it("versions a public bin and reports the version", async () => {
     const account = await createAccount();
     const id = await v1Create(account, { v: 0 });
-    await expectText(await update(null, id, { v: 1 }), `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`);
-    await expectText(await update(account, id, { v: 2 }, {}, "PUT"), `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`);
+    await expectText(
+      await update(null, id, { v: 1 }),
+      `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`,
+    );
+    await expectText(
+      await update(account, id, { v: 2 }, {}, "PUT"),
+      `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
+    );
     expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
     expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
     expect(await v3Text(account, `${id}/latest`)).toBe('{"v":2}');
@@ -91,8 +138,14 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await v1Create(account, { v: 0 });
-    await expectText(await update(other, id, { v: 1 }, { versioning: "false" }), `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`);
-    await expectText(await update(account, id, { v: 2 }, { versioning: "false" }), `{"success":true,"data":{"v":2},"parentId":"${id}"}`);
+    await expectText(
+      await update(other, id, { v: 1 }, { versioning: "false" }),
+      `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`,
+    );
+    await expectText(
+      await update(account, id, { v: 2 }, { versioning: "false" }),
+      `{"success":true,"data":{"v":2},"parentId":"${id}"}`,
+    );
     expect(await v3VersionCount(account, id)).toBe(1);
     expect(await v3Text(account, `${id}/1`)).toBe('{"v":2}');
   });
@@ -101,7 +154,10 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
     await expectText(await update(account, bin.id, { v: 1 }), `{"success":true,"data":{"v":1},"parentId":"${bin.id}"}`);
-    await expectText(await update(account, bin.id, { v: 2 }, { versioning: "true" }), `{"success":true,"data":{"v":2},"parentId":"${bin.id}","version":1}`);
+    await expectText(
+      await update(account, bin.id, { v: 2 }, { versioning: "true" }),
+      `{"success":true,"data":{"v":2},"parentId":"${bin.id}","version":1}`,
+    );
     expect(await v3Text(account, `${bin.id}/0`)).toBe('{"v":1}');
   });
 
@@ -126,16 +182,28 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
     const account = await createAccount();
     const id = await v1Create(account);
     const json = { ...secret(account), "Content-Type": "application/json" };
-    await expectLegacyError(await send("POST", `/b/update/${id}`, secret(account), JSON.stringify(snippet({ a: 1 }))), 422, INVALID_SNIPPET);
+    await expectLegacyError(
+      await send("POST", `/b/update/${id}`, secret(account), JSON.stringify(snippet({ a: 1 }))),
+      422,
+      INVALID_SNIPPET,
+    );
     await expectLegacyError(await send("POST", `/b/update/${id}`, json, '{"snippet":"{}"}'), 422, INVALID_SNIPPET);
     await expectLegacyError(await send("PUT", `/b/update/${id}`, json, '{"snippet":"[1,"}'), 422, INVALID_SNIPPET);
-    await expectLegacyError(await update(account, id, { a: 1 }, { versioning: "no" }), 422, "versioning must be true or false");
+    await expectLegacyError(
+      await update(account, id, { a: 1 }, { versioning: "no" }),
+      422,
+      "versioning must be true or false",
+    );
   });
 
   it("refuses a snippet over the plan's limit with the update message", async () => {
     const account = await createAccount();
     const id = await v1Create(account);
-    await expectLegacyError(await update(account, id, recordOfSize(102_401)), 403, "Free users cannot update a record over 100kb");
+    await expectLegacyError(
+      await update(account, id, recordOfSize(102_401)),
+      403,
+      "Free users cannot update a record over 100kb",
+    );
   });
 });
 
@@ -175,9 +243,16 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
     const other = await createAccount();
     const bin = await createBin(account, { secret: true });
     await expectLegacyError(await call("GET", `/b/${bin.id}/pretty`), 422, NOT_FOUND);
-    await expectLegacyError(await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(other) }), 422, NOT_FOUND);
+    await expectLegacyError(
+      await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(other) }),
+      422,
+      NOT_FOUND,
+    );
     await expectLegacyError(await call("GET", `/b/${bin.id}/pretty`, { headers: master(account) }), 422, NOT_FOUND);
-    await expectText(await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(account) }), '{\n  "secret": true\n}');
+    await expectText(
+      await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(account) }),
+      '{\n  "secret": true\n}',
+    );
   });
 
   it("answers Invalid snippet ID for a malformed id and Snippet not found for an unknown bin", async () => {
@@ -192,8 +267,16 @@ describe("v1 routing", () => {
   it("does not take other methods on its literal paths", async () => {
     const account = await createAccount();
     const id = await v1Create(account);
-    await expectLegacyError(await call("DELETE", `/b/update/${id}`, { headers: secret(account) }), 404, "Route not found");
-    await expectLegacyError(await call("PUT", "/b/new", { headers: secret(account), body: snippet({ a: 1 }) }), 422, "Invalid Record ID");
+    await expectLegacyError(
+      await call("DELETE", `/b/update/${id}`, { headers: secret(account) }),
+      404,
+      "Route not found",
+    );
+    await expectLegacyError(
+      await call("PUT", "/b/new", { headers: secret(account), body: snippet({ a: 1 }) }),
+      422,
+      "Invalid Record ID",
+    );
     await expectLegacyError(await call("POST", `/b/${id}/pretty`), 404, "Route not found");
   });
 });

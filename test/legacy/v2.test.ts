@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectLegacyError, master, patchAccount, UNKNOWN_ID, type TestAccount } from "../helpers";
+import {
+  call,
+  createAccount,
+  createBin,
+  expectLegacyError,
+  master,
+  patchAccount,
+  type TestAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 import {
   expectText,
   INVALID_SECRET,
@@ -50,7 +59,12 @@ describe("POST /b", () => {
     const account = await createAccount();
     const collection = await v3Collection(account);
     const res = await call("POST", "/b", {
-      headers: { ...secret(account), private: "FALSE", name: "  my bin  ", "collection-id": collection.id.toUpperCase() },
+      headers: {
+        ...secret(account),
+        private: "FALSE",
+        name: "  my bin  ",
+        "collection-id": collection.id.toUpperCase(),
+      },
       body: [1, 2],
     });
     const text = await res.text();
@@ -74,11 +88,19 @@ describe("POST /b", () => {
   it("needs a secret-key and ignores X-Master-Key", async () => {
     const account = await createAccount();
     await expectLegacyError(await call("POST", "/b", { body: { a: 1 } }), 401, NEED_KEY_TO_CREATE);
-    await expectLegacyError(await call("POST", "/b", { headers: master(account), body: { a: 1 } }), 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(
+      await call("POST", "/b", { headers: master(account), body: { a: 1 } }),
+      401,
+      NEED_KEY_TO_CREATE,
+    );
   });
 
   it("refuses an unknown secret-key", async () => {
-    await expectLegacyError(await call("POST", "/b", { headers: { "secret-key": "nope" }, body: { a: 1 } }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("POST", "/b", { headers: { "secret-key": "nope" }, body: { a: 1 } }),
+      401,
+      INVALID_SECRET,
+    );
   });
 
   it("applies the record body rules with v2 messages and 422", async () => {
@@ -123,7 +145,11 @@ describe("POST /b", () => {
   });
 
   it("checks header values before the key, and the key before the body", async () => {
-    await expectLegacyError(await call("POST", "/b", { headers: { "collection-id": "abc" }, body: {} }), 422, "Invalid Collection ID");
+    await expectLegacyError(
+      await call("POST", "/b", { headers: { "collection-id": "abc" }, body: {} }),
+      422,
+      "Invalid Collection ID",
+    );
     await expectLegacyError(await send("POST", "/b", { "secret-key": "nope" }, ""), 401, INVALID_SECRET);
   });
 
@@ -143,7 +169,12 @@ describe("POST /b", () => {
 
   it("refuses a body over the hard cap with 413", async () => {
     const account = await createAccount();
-    const res = await send("POST", "/b", { ...secret(account), "Content-Type": "application/json" }, "x".repeat(10_485_761));
+    const res = await send(
+      "POST",
+      "/b",
+      { ...secret(account), "Content-Type": "application/json" },
+      "x".repeat(10_485_761),
+    );
     await expectLegacyError(res, 413, "Request body too large");
   });
 
@@ -217,7 +248,10 @@ describe("PUT /b/<id>", () => {
     const id = await v2Create(account, { v: 0 });
     const res = await update(account, id, { v: 1 });
     await expectText(res, `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`);
-    await expectText(await update(account, id, { v: 2 }, { versioning: "true" }), `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`);
+    await expectText(
+      await update(account, id, { v: 2 }, { versioning: "true" }),
+      `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
+    );
     expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
     expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
   });
@@ -225,21 +259,34 @@ describe("PUT /b/<id>", () => {
   it("overwrites the latest of a private bin with versioning false, leaving out version", async () => {
     const account = await createAccount();
     const id = await v2Create(account, { v: 0 });
-    await expectText(await update(account, id, { v: "x" }, { versioning: "false" }), `{"success":true,"data":{"v":"x"},"parentId":"${id}"}`);
+    await expectText(
+      await update(account, id, { v: "x" }, { versioning: "false" }),
+      `{"success":true,"data":{"v":"x"},"parentId":"${id}"}`,
+    );
     await expectText(await call("GET", `/b/${id}`, { headers: secret(account) }), '{"v":"x"}');
-    await expectLegacyError(await call("GET", `/b/${id}/1`, { headers: secret(account) }), 404, "Bin version not found");
+    await expectLegacyError(
+      await call("GET", `/b/${id}/1`, { headers: secret(account) }),
+      404,
+      "Bin version not found",
+    );
   });
 
   it("versions a public bin for anyone, and skips it only for the owner's key with versioning false", async () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await v2Create(account, { v: 0 }, { private: "false" });
-    await expectText(await update(null, id, { v: 1 }), `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`);
+    await expectText(
+      await update(null, id, { v: 1 }),
+      `{"success":true,"data":{"v":1},"parentId":"${id}","version":1}`,
+    );
     await expectText(
       await update(other, id, { v: 2 }, { versioning: "false" }),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
     );
-    await expectText(await update(account, id, { v: 3 }, { versioning: "false" }), `{"success":true,"data":{"v":3},"parentId":"${id}"}`);
+    await expectText(
+      await update(account, id, { v: 3 }, { versioning: "false" }),
+      `{"success":true,"data":{"v":3},"parentId":"${id}"}`,
+    );
     await expectText(await call("GET", `/b/${id}/latest`), '{"v":3}');
     await expectText(await call("GET", `/b/${id}/2`), '{"v":3}');
   });
@@ -258,7 +305,11 @@ describe("PUT /b/<id>", () => {
     const id = await v2Create(account);
     await expectLegacyError(await update(account, "xyz", { a: 1 }), 422, "Invalid Record ID");
     await expectLegacyError(await update(account, UNKNOWN_ID, { a: 1 }), 404, "Bin not found");
-    await expectLegacyError(await update(account, id, { a: 1 }, { versioning: "1" }), 422, "versioning must be true or false");
+    await expectLegacyError(
+      await update(account, id, { a: 1 }, { versioning: "1" }),
+      422,
+      "versioning must be true or false",
+    );
   });
 
   it("applies the record body rules with v2 messages", async () => {
@@ -275,7 +326,11 @@ describe("PUT /b/<id>", () => {
   it("refuses a record over the plan's limit with the update message", async () => {
     const account = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(await update(account, id, recordOfSize(102_401)), 403, "Free users cannot update a record over 100kb");
+    await expectLegacyError(
+      await update(account, id, recordOfSize(102_401)),
+      403,
+      "Free users cannot update a record over 100kb",
+    );
   });
 });
 
@@ -284,7 +339,10 @@ describe("DELETE /b/<id>", () => {
     const account = await createAccount();
     const id = await binWithVersions(account, 2);
     const res = await call("DELETE", `/b/${id}`, { headers: secret(account) });
-    await expectText(res, `{"success":true,"id":"${id}","message":"Bin ${id} is deleted successfully. 2 versions removed."}`);
+    await expectText(
+      res,
+      `{"success":true,"id":"${id}","message":"Bin ${id} is deleted successfully. 2 versions removed."}`,
+    );
     await expectLegacyError(await call("GET", `/b/${id}`, { headers: secret(account) }), 404, "Bin not found");
     await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(account) }), 404, "Bin not found");
   });
@@ -295,15 +353,26 @@ describe("DELETE /b/<id>", () => {
     const id = await v2Create(account, { a: 1 }, { private: "false" });
     await expectLegacyError(await call("DELETE", `/b/${id}`), 401, NEED_KEY_TO_DELETE);
     await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: master(account) }), 401, NEED_KEY_TO_DELETE);
-    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: { "secret-key": "nope" } }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("DELETE", `/b/${id}`, { headers: { "secret-key": "nope" } }),
+      401,
+      INVALID_SECRET,
+    );
     await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(other) }), 401, INVALID_SECRET);
-    await expectText(await call("DELETE", `/b/${id}`, { headers: secret(account) }), `{"success":true,"id":"${id}","message":"Bin ${id} is deleted successfully. 0 versions removed."}`);
+    await expectText(
+      await call("DELETE", `/b/${id}`, { headers: secret(account) }),
+      `{"success":true,"id":"${id}","message":"Bin ${id} is deleted successfully. 0 versions removed."}`,
+    );
   });
 
   it("answers 422 for a malformed id and 404 for an unknown bin", async () => {
     const account = await createAccount();
     await expectLegacyError(await call("DELETE", "/b/123", { headers: secret(account) }), 422, "Invalid Record ID");
-    await expectLegacyError(await call("DELETE", `/b/${UNKNOWN_ID}`, { headers: secret(account) }), 404, "Bin not found");
+    await expectLegacyError(
+      await call("DELETE", `/b/${UNKNOWN_ID}`, { headers: secret(account) }),
+      404,
+      "Bin not found",
+    );
   });
 });
 
@@ -318,7 +387,10 @@ describe("POST /c", () => {
     const { id } = JSON.parse(text) as { id: string };
     expect(res.status).toBe(200);
     expect(text).toBe(`{"success":true,"data":{"name":"things"},"id":"${id}"}`);
-    const list = (await (await call("GET", "/v3/c", { headers: master(account) })).json()) as { record: string; collectionMeta: { name: string } }[];
+    const list = (await (await call("GET", "/v3/c", { headers: master(account) })).json()) as {
+      record: string;
+      collectionMeta: { name: string };
+    }[];
     expect(list.map((c) => [c.record, c.collectionMeta.name])).toEqual([[id, "things"]]);
   });
 
@@ -331,8 +403,16 @@ describe("POST /c", () => {
   });
 
   it("needs a valid secret-key", async () => {
-    await expectLegacyError(await call("POST", "/c", { body: { name: "things" } }), 401, "Need to provide a secret-key to CREATE a Collection.");
-    await expectLegacyError(await call("POST", "/c", { headers: { "secret-key": "nope" }, body: { name: "things" } }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("POST", "/c", { body: { name: "things" } }),
+      401,
+      "Need to provide a secret-key to CREATE a Collection.",
+    );
+    await expectLegacyError(
+      await call("POST", "/c", { headers: { "secret-key": "nope" }, body: { name: "things" } }),
+      401,
+      INVALID_SECRET,
+    );
   });
 
   it("checks the body's content type and name", async () => {
@@ -352,7 +432,11 @@ describe("POST /c", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxCollections: 1 } })).status).toBe(200);
     expect((await call("POST", "/c", { headers: secret(account), body: { name: "one" } })).status).toBe(200);
-    await expectLegacyError(await call("POST", "/c", { headers: secret(account), body: { name: "two" } }), 403, "Collection limit reached for your plan");
+    await expectLegacyError(
+      await call("POST", "/c", { headers: secret(account), body: { name: "two" } }),
+      403,
+      "Collection limit reached for your plan",
+    );
   });
 });
 
@@ -386,12 +470,18 @@ describe("PUT /c/<id>", () => {
     const account = await createAccount();
     const { id } = await v3Collection(account);
     const schemaId = await v2Schema(account, { type: "object" }, "people");
-    const res = await call("PUT", `/c/${id}`, { headers: { ...secret(account), "schema-doc-id": schemaId }, body: { name: "ignored" } });
+    const res = await call("PUT", `/c/${id}`, {
+      headers: { ...secret(account), "schema-doc-id": schemaId },
+      body: { name: "ignored" },
+    });
     await expectText(
       res,
       `{"success":true,"collectionID":"${id}","schemaDocID":"${schemaId}","schemaDocDetails":{"name":"people"},"collectionDetails":{"name":"legacy"}}`,
     );
-    expect(await v3CollectionInfo(account, id)).toMatchObject({ schemaDocId: schemaId, collectionMeta: { name: "legacy" } });
+    expect(await v3CollectionInfo(account, id)).toMatchObject({
+      schemaDocId: schemaId,
+      collectionMeta: { name: "legacy" },
+    });
   });
 
   it("detaches the schema doc with remove-schema-doc true, which wins over everything else", async () => {
@@ -407,13 +497,19 @@ describe("PUT /c/<id>", () => {
   it("answers a detach with nothing attached as a success", async () => {
     const account = await createAccount();
     const { id } = await v3Collection(account);
-    await expectText(await call("PUT", `/c/${id}`, { headers: { ...secret(account), "remove-schema-doc": "true" } }), '{"success":true}');
+    await expectText(
+      await call("PUT", `/c/${id}`, { headers: { ...secret(account), "remove-schema-doc": "true" } }),
+      '{"success":true}',
+    );
   });
 
   it("renames when remove-schema-doc is false", async () => {
     const account = await createAccount();
     const { id } = await v3Collection(account, true);
-    const res = await call("PUT", `/c/${id}`, { headers: { ...secret(account), "remove-schema-doc": "false" }, body: { name: "kept" } });
+    const res = await call("PUT", `/c/${id}`, {
+      headers: { ...secret(account), "remove-schema-doc": "false" },
+      body: { name: "kept" },
+    });
     await expectText(res, `{"success":true,"collectionID":"${id}","data":{"name":"kept"}}`);
     expect((await v3CollectionInfo(account, id))?.schemaDocId).toMatch(/^[0-9a-f]{24}$/);
   });
@@ -423,10 +519,26 @@ describe("PUT /c/<id>", () => {
     const other = await createAccount();
     const { id } = await v3Collection(account);
     await expectLegacyError(await call("PUT", `/c/${id}`, { body: { name: "x1x" } }), 401, NEED_KEY);
-    await expectLegacyError(await call("PUT", `/c/${id}`, { headers: { "secret-key": "nope" }, body: { name: "x1x" } }), 401, INVALID_SECRET);
-    await expectLegacyError(await call("PUT", `/c/${id}`, { headers: secret(other), body: { name: "x1x" } }), 404, "Collection not found");
-    await expectLegacyError(await call("PUT", `/c/${UNKNOWN_ID}`, { headers: secret(account), body: { name: "x1x" } }), 404, "Collection not found");
-    await expectLegacyError(await call("PUT", "/c/nope", { headers: secret(account), body: { name: "x1x" } }), 422, "Invalid Collection ID");
+    await expectLegacyError(
+      await call("PUT", `/c/${id}`, { headers: { "secret-key": "nope" }, body: { name: "x1x" } }),
+      401,
+      INVALID_SECRET,
+    );
+    await expectLegacyError(
+      await call("PUT", `/c/${id}`, { headers: secret(other), body: { name: "x1x" } }),
+      404,
+      "Collection not found",
+    );
+    await expectLegacyError(
+      await call("PUT", `/c/${UNKNOWN_ID}`, { headers: secret(account), body: { name: "x1x" } }),
+      404,
+      "Collection not found",
+    );
+    await expectLegacyError(
+      await call("PUT", "/c/nope", { headers: secret(account), body: { name: "x1x" } }),
+      422,
+      "Invalid Collection ID",
+    );
   });
 
   it("refuses a malformed, unknown or foreign schema-doc-id and a bad remove-schema-doc", async () => {
@@ -446,8 +558,16 @@ describe("PUT /c/<id>", () => {
     const account = await createAccount();
     const { id } = await v3Collection(account);
     await expectLegacyError(await send("PUT", `/c/${id}`, secret(account)), 422, NEED_JSON);
-    await expectLegacyError(await call("PUT", `/c/${id}`, { headers: secret(account), body: { title: "x" } }), 422, "You need to provide a name key.");
-    await expectLegacyError(await call("PUT", `/c/${id}`, { headers: secret(account), body: { name: "" } }), 422, "Name key cannot be blank.");
+    await expectLegacyError(
+      await call("PUT", `/c/${id}`, { headers: secret(account), body: { title: "x" } }),
+      422,
+      "You need to provide a name key.",
+    );
+    await expectLegacyError(
+      await call("PUT", `/c/${id}`, { headers: secret(account), body: { name: "" } }),
+      422,
+      "Name key cannot be blank.",
+    );
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: secret(account), body: { name: "ab" } }),
       422,
@@ -461,44 +581,84 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
 
   it("creates a schema doc and reads it back raw", async () => {
     const account = await createAccount();
-    const res = await call("POST", "/s", { headers: { ...secret(account), name: "users" }, body: { type: "object", required: ["a"] } });
+    const res = await call("POST", "/s", {
+      headers: { ...secret(account), name: "users" },
+      body: { type: "object", required: ["a"] },
+    });
     const text = await res.text();
     const { id } = JSON.parse(text) as { id: string };
     expect(res.status).toBe(200);
     expect(text).toBe(`{"success":true,"data":{"type":"object","required":["a"]},"id":"${id}"}`);
-    await expectText(await call("GET", `/s/${id.toUpperCase()}`, { headers: secret(account) }), '{"type":"object","required":["a"]}');
-    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as { metadata: { name: string } };
+    await expectText(
+      await call("GET", `/s/${id.toUpperCase()}`, { headers: secret(account) }),
+      '{"type":"object","required":["a"]}',
+    );
+    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as {
+      metadata: { name: string };
+    };
     expect(v3.metadata.name).toBe("users");
   });
 
   it("replaces the schema, renaming too when a name is sent", async () => {
     const account = await createAccount();
     const id = await v2Schema(account);
-    const res = await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "renamed" }, body: { type: "array" } });
+    const res = await call("PUT", `/s/${id}`, {
+      headers: { ...secret(account), name: "renamed" },
+      body: { type: "array" },
+    });
     await expectText(res, `{"success":true,"data":{"type":"array"},"id":"${id}"}`);
     await expectText(await call("GET", `/s/${id}`, { headers: secret(account) }), '{"type":"array"}');
-    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as { metadata: { name: string } };
+    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as {
+      metadata: { name: string };
+    };
     expect(v3.metadata.name).toBe("renamed");
-    await expectText(await call("PUT", `/s/${id}`, { headers: secret(account), body: {} }), `{"success":true,"data":{},"id":"${id}"}`);
+    await expectText(
+      await call("PUT", `/s/${id}`, { headers: secret(account), body: {} }),
+      `{"success":true,"data":{},"id":"${id}"}`,
+    );
   });
 
   it("only renames when a name comes with an empty or {} body", async () => {
     const account = await createAccount();
     const id = await v2Schema(account, { type: "string" });
-    await expectText(await send("PUT", `/s/${id}`, { ...secret(account), name: "again" }, ""), `{"success":true,"data":{"type":"string"},"id":"${id}"}`);
-    await expectText(await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "twice" }, body: {} }), `{"success":true,"data":{"type":"string"},"id":"${id}"}`);
-    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as { metadata: { name: string } };
+    await expectText(
+      await send("PUT", `/s/${id}`, { ...secret(account), name: "again" }, ""),
+      `{"success":true,"data":{"type":"string"},"id":"${id}"}`,
+    );
+    await expectText(
+      await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "twice" }, body: {} }),
+      `{"success":true,"data":{"type":"string"},"id":"${id}"}`,
+    );
+    const v3 = (await (await call("GET", `/v3/s/${id}`, { headers: master(account) })).json()) as {
+      metadata: { name: string };
+    };
     expect(v3.metadata.name).toBe("twice");
   });
 
   it("needs a valid secret-key, with each route's message", async () => {
     const account = await createAccount();
     const id = await v2Schema(account);
-    await expectLegacyError(await call("POST", "/s", { headers: { name: "users" }, body: {} }), 401, "Need to provide a secret-key to CREATE a Schema");
-    await expectLegacyError(await call("GET", `/s/${id}`), 401, "Need to provide a secret-key to READ Schema Document.");
-    await expectLegacyError(await call("PUT", `/s/${id}`, { body: {} }), 401, "Need to provide a secret-key to UPDATE Schema Doc");
+    await expectLegacyError(
+      await call("POST", "/s", { headers: { name: "users" }, body: {} }),
+      401,
+      "Need to provide a secret-key to CREATE a Schema",
+    );
+    await expectLegacyError(
+      await call("GET", `/s/${id}`),
+      401,
+      "Need to provide a secret-key to READ Schema Document.",
+    );
+    await expectLegacyError(
+      await call("PUT", `/s/${id}`, { body: {} }),
+      401,
+      "Need to provide a secret-key to UPDATE Schema Doc",
+    );
     const bad = { "secret-key": "nope" };
-    await expectLegacyError(await call("POST", "/s", { headers: { ...bad, name: "users" }, body: {} }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("POST", "/s", { headers: { ...bad, name: "users" }, body: {} }),
+      401,
+      INVALID_SECRET,
+    );
     await expectLegacyError(await call("GET", `/s/${id}`, { headers: bad }), 401, INVALID_SECRET);
     await expectLegacyError(await call("PUT", `/s/${id}`, { headers: bad, body: {} }), 401, INVALID_SECRET);
   });
@@ -507,22 +667,58 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const foreign = await v2Schema(other);
-    await expectLegacyError(await call("GET", "/s/zz", { headers: secret(account) }), 422, "Invalid Schema Document ID");
-    await expectLegacyError(await call("PUT", "/s/zz", { headers: secret(account), body: {} }), 422, "Invalid Schema Document ID");
+    await expectLegacyError(
+      await call("GET", "/s/zz", { headers: secret(account) }),
+      422,
+      "Invalid Schema Document ID",
+    );
+    await expectLegacyError(
+      await call("PUT", "/s/zz", { headers: secret(account), body: {} }),
+      422,
+      "Invalid Schema Document ID",
+    );
     for (const id of [UNKNOWN_ID, foreign]) {
-      await expectLegacyError(await call("GET", `/s/${id}`, { headers: secret(account) }), 404, "Schema Document not found");
-      await expectLegacyError(await call("PUT", `/s/${id}`, { headers: secret(account), body: {} }), 404, "Schema Document not found");
+      await expectLegacyError(
+        await call("GET", `/s/${id}`, { headers: secret(account) }),
+        404,
+        "Schema Document not found",
+      );
+      await expectLegacyError(
+        await call("PUT", `/s/${id}`, { headers: secret(account), body: {} }),
+        404,
+        "Schema Document not found",
+      );
     }
   });
 
   it("needs a name of 3 to 32 characters on create", async () => {
     const account = await createAccount();
-    await expectLegacyError(await call("POST", "/s", { headers: secret(account), body: {} }), 422, "You need to provide a name for the Schema Document");
-    await expectLegacyError(await call("POST", "/s", { headers: { ...secret(account), name: " " }, body: {} }), 422, "You need to provide a name for the Schema Document");
-    await expectLegacyError(await call("POST", "/s", { headers: { ...secret(account), name: "ab" }, body: {} }), 422, NAME_LENGTH);
-    await expectLegacyError(await call("POST", "/s", { headers: { ...secret(account), name: "n".repeat(33) }, body: {} }), 422, NAME_LENGTH);
+    await expectLegacyError(
+      await call("POST", "/s", { headers: secret(account), body: {} }),
+      422,
+      "You need to provide a name for the Schema Document",
+    );
+    await expectLegacyError(
+      await call("POST", "/s", { headers: { ...secret(account), name: " " }, body: {} }),
+      422,
+      "You need to provide a name for the Schema Document",
+    );
+    await expectLegacyError(
+      await call("POST", "/s", { headers: { ...secret(account), name: "ab" }, body: {} }),
+      422,
+      NAME_LENGTH,
+    );
+    await expectLegacyError(
+      await call("POST", "/s", { headers: { ...secret(account), name: "n".repeat(33) }, body: {} }),
+      422,
+      NAME_LENGTH,
+    );
     const id = await v2Schema(account);
-    await expectLegacyError(await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "ab" }, body: {} }), 422, NAME_LENGTH);
+    await expectLegacyError(
+      await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "ab" }, body: {} }),
+      422,
+      NAME_LENGTH,
+    );
   });
 
   it("checks the schema body with 422", async () => {
@@ -530,14 +726,21 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
     const id = await v2Schema(account);
     const headers = { ...secret(account), name: "users" };
     const json = { ...headers, "Content-Type": "application/json" };
-    for (const [method, path] of [["POST", "/s"], ["PUT", `/s/${id}`]] as const) {
+    for (const [method, path] of [
+      ["POST", "/s"],
+      ["PUT", `/s/${id}`],
+    ] as const) {
       await expectLegacyError(await send(method, path, headers, '{"type":"object"}'), 422, NEED_JSON);
       await expectLegacyError(await send(method, path, json, "{oops"), 422, INVALID_JSON);
       await expectLegacyError(await send(method, path, json, '{"type":5}'), 422, "Invalid JSON Schema");
       await expectLegacyError(await send(method, path, json, "[]"), 422, "Invalid JSON Schema");
     }
     await expectLegacyError(await send("POST", "/s", json, ""), 422, "Invalid JSON Schema");
-    await expectLegacyError(await send("PUT", `/s/${id}`, { ...secret(account), "Content-Type": "application/json" }, ""), 422, "Invalid JSON Schema");
+    await expectLegacyError(
+      await send("PUT", `/s/${id}`, { ...secret(account), "Content-Type": "application/json" }, ""),
+      422,
+      "Invalid JSON Schema",
+    );
   });
 });
 
@@ -568,7 +771,11 @@ describe("GET /e/<id>/versions", () => {
   it("answers 404 No versions found for a bin without versions", async () => {
     const account = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(await call("GET", `/e/${id}/versions`, { headers: secret(account) }), 404, "No versions found");
+    await expectLegacyError(
+      await call("GET", `/e/${id}/versions`, { headers: secret(account) }),
+      404,
+      "No versions found",
+    );
   });
 
   it("needs the owner's secret-key for a private bin", async () => {
@@ -604,13 +811,25 @@ describe("GET /e/requests", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { requestQuota: 1 } })).status).toBe(200);
     const id = await v2Create(account, { a: 1 });
-    await expectLegacyError(await call("GET", `/b/${id}`, { headers: secret(account) }), 403, "Requests exhausted for this account");
+    await expectLegacyError(
+      await call("GET", `/b/${id}`, { headers: secret(account) }),
+      403,
+      "Requests exhausted for this account",
+    );
     await expectText(await call("GET", "/e/requests", { headers: secret(account) }), '{"count":0}');
   });
 
   it("needs a valid secret-key", async () => {
-    await expectLegacyError(await call("GET", "/e/requests"), 401, "Need to provide a secret-key to fetch Pending Requests Count");
-    await expectLegacyError(await call("GET", "/e/requests", { headers: { "secret-key": "nope" } }), 401, INVALID_SECRET);
+    await expectLegacyError(
+      await call("GET", "/e/requests"),
+      401,
+      "Need to provide a secret-key to fetch Pending Requests Count",
+    );
+    await expectLegacyError(
+      await call("GET", "/e/requests", { headers: { "secret-key": "nope" } }),
+      401,
+      INVALID_SECRET,
+    );
   });
 });
 

@@ -437,9 +437,7 @@ describe("compileSchema: Ajv v6 ordering", () => {
     compileSchema(schema).validate(record);
 
   it("checks type before the other keywords of a schema", () => {
-    expect(first({ properties: { n: { minLength: 3, type: "string" } } }, { n: 12 })).toBe(
-      "Should be string",
-    );
+    expect(first({ properties: { n: { minLength: 3, type: "string" } } }, { n: 12 })).toBe("Should be string");
   });
 
   it("checks required before properties", () => {
@@ -461,9 +459,7 @@ describe("compileSchema: Ajv v6 ordering", () => {
   it("reports the first failing property in schema order", () => {
     const schema = { properties: { a: { type: "string" }, b: { type: "string" } } };
     expect(first(schema, { b: 1, a: 2 })).toBe("Should be string");
-    expect(first({ properties: { a: { minimum: 5 }, b: { type: "string" } } }, { b: 1, a: 2 })).toBe(
-      "Should be >= 5",
-    );
+    expect(first({ properties: { a: { minimum: 5 }, b: { type: "string" } } }, { b: 1, a: 2 })).toBe("Should be >= 5");
   });
 
   it("checks a type with keywords of its own when that keyword group's turn comes", () => {

@@ -9,8 +9,8 @@ import {
   expectError,
   master,
   patchAccount,
-  UNKNOWN_ID,
   type TestAccount,
+  UNKNOWN_ID,
 } from "../helpers";
 
 // §6 Access keys: `POST /v3/a`, `GET /v3/a`, `DELETE /v3/a/<id>` (master key only), and what a key
@@ -86,7 +86,11 @@ async function okText(res: Response): Promise<string> {
 }
 
 /** Permissions of a new key made with `body`, as the create response reports them. */
-async function permissionsFor(account: TestAccount, body: unknown, headers: Record<string, string> = {}): Promise<Permissions> {
+async function permissionsFor(
+  account: TestAccount,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Permissions> {
   const res = await postKey(account, "p", body, headers);
   const created = JSON.parse(await okText(res)) as CreatedKey;
   return created.keyPermissions.bins;
@@ -129,7 +133,9 @@ describe("POST /v3/a", () => {
   it("stores the key only as the lowercase hex SHA-256 of the key string", async () => {
     const account = await createAccount();
     const key = await newKey(account, "hashed", { read: true });
-    const row = await env.DB.prepare("SELECT * FROM access_keys WHERE id = ?").bind(key.accessKeyId).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM access_keys WHERE id = ?")
+      .bind(key.accessKeyId)
+      .first<Record<string, unknown>>();
     expect(row?.key_hash).toBe(await sha256Hex(key.accessKey));
     expect(Object.values(row ?? {})).not.toContain(key.accessKey);
   });
@@ -174,10 +180,12 @@ describe("POST /v3/a", () => {
   it("accepts a JSON Content-Type in any case and with parameters", async () => {
     const account = await createAccount();
     for (const type of ["application/json; charset=utf-8", "APPLICATION/JSON", "Application/Json ; charset=UTF-8"]) {
-      expect(await permissionsFor(account, JSON.stringify({ bins: { read: true } }), { "Content-Type": type })).toEqual({
-        ...NONE,
-        read: true,
-      });
+      expect(await permissionsFor(account, JSON.stringify({ bins: { read: true } }), { "Content-Type": type })).toEqual(
+        {
+          ...NONE,
+          read: true,
+        },
+      );
     }
   });
 
@@ -185,7 +193,11 @@ describe("POST /v3/a", () => {
     const account = await createAccount();
     const body = JSON.stringify({ bins: { read: true } });
     await expectError(await postKey(account, "k", body, { "Content-Type": "text/plain" }), 400, NEED_CONTENT_TYPE);
-    await expectError(await postKey(account, "k", body, { "Content-Type": "application/jsonx" }), 400, NEED_CONTENT_TYPE);
+    await expectError(
+      await postKey(account, "k", body, { "Content-Type": "application/jsonx" }),
+      400,
+      NEED_CONTENT_TYPE,
+    );
     await expectError(await postKey(account, "k"), 400, NEED_CONTENT_TYPE);
     // A body without any Content-Type header (sent as bytes, so none is added).
     const bare = new Request(`${BASE}/v3/a`, {
@@ -251,7 +263,10 @@ describe("POST /v3/a", () => {
     await expectError(await call("POST", "/v3/a", { body: { bins: {} } }), 400, NEED_NAME);
     await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k" }, body: "{" }), 401, NEED_MASTER);
     await expectError(
-      await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", "X-Master-Key": "nope", "Content-Type": "text/plain" }, body: "[]" }),
+      await call("POST", "/v3/a", {
+        headers: { "X-Key-Name": "k", "X-Master-Key": "nope", "Content-Type": "text/plain" },
+        body: "[]",
+      }),
       401,
       INVALID_MASTER,
     );
@@ -262,15 +277,27 @@ describe("POST /v3/a", () => {
     const account = await createAccount();
     const key = await newKey(account, "all", ALL);
     await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k" }, body: {} }), 401, NEED_MASTER);
-    await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", ...access(key) }, body: {} }), 401, NEED_MASTER);
-    await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", "X-Master-Key": "" }, body: {} }), 401, NEED_MASTER);
+    await expectError(
+      await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", ...access(key) }, body: {} }),
+      401,
+      NEED_MASTER,
+    );
+    await expectError(
+      await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", "X-Master-Key": "" }, body: {} }),
+      401,
+      NEED_MASTER,
+    );
   });
 
   it("refuses an unknown master key and an access key passed as the master key", async () => {
     const account = await createAccount();
     const key = await newKey(account, "all", ALL);
     for (const wrong of ["not-a-key", key.accessKey, account.masterKey.toUpperCase()]) {
-      await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", "X-Master-Key": wrong }, body: {} }), 401, INVALID_MASTER);
+      await expectError(
+        await call("POST", "/v3/a", { headers: { "X-Key-Name": "k", "X-Master-Key": wrong }, body: {} }),
+        401,
+        INVALID_MASTER,
+      );
     }
   });
 
@@ -367,7 +394,7 @@ describe("GET /v3/a", () => {
         "]",
     );
     for (const key of [first, second, third]) expect(text).not.toContain(key.accessKey);
-    expect(text).not.toContain("accessKey\"");
+    expect(text).not.toContain('accessKey"');
   });
 
   it("never lists another account's keys", async () => {
@@ -396,7 +423,9 @@ describe("DELETE /v3/a/<id>", () => {
     const key = await newKey(account, "doomed", ALL);
     const keep = await newKey(account, "kept");
     const text = await okText(await deleteKey(account, key.accessKeyId));
-    expect(text).toBe(`{"metadata":{"id":"${key.accessKeyId}","name":"doomed"},"message":"Access Key deleted successfully"}`);
+    expect(text).toBe(
+      `{"metadata":{"id":"${key.accessKeyId}","name":"doomed"},"message":"Access Key deleted successfully"}`,
+    );
     expect(await okText(await listKeys(account))).toBe(JSON.stringify([listed(keep)]));
   });
 
@@ -404,7 +433,9 @@ describe("DELETE /v3/a/<id>", () => {
     const account = await createAccount();
     const key = await newKey(account, "upper");
     const text = await okText(await deleteKey(account, key.accessKeyId.toUpperCase()));
-    expect(text).toBe(`{"metadata":{"id":"${key.accessKeyId}","name":"upper"},"message":"Access Key deleted successfully"}`);
+    expect(text).toBe(
+      `{"metadata":{"id":"${key.accessKeyId}","name":"upper"},"message":"Access Key deleted successfully"}`,
+    );
   });
 
   it("refuses a malformed id with 400, before checking the key", async () => {
@@ -437,12 +468,20 @@ describe("DELETE /v3/a/<id>", () => {
     const account = await createAccount();
     const key = await newKey(account, "all", ALL);
     await expectError(await call("DELETE", `/v3/a/${key.accessKeyId}`), 401, NEED_MASTER_TO_DELETE);
-    await expectError(await call("DELETE", `/v3/a/${key.accessKeyId}`, { headers: access(key) }), 401, NEED_MASTER_TO_DELETE);
+    await expectError(
+      await call("DELETE", `/v3/a/${key.accessKeyId}`, { headers: access(key) }),
+      401,
+      NEED_MASTER_TO_DELETE,
+    );
     expect(await okText(await listKeys(account))).toBe(JSON.stringify([listed(key)]));
   });
 
   it("refuses an unknown master key before looking the key up", async () => {
-    await expectError(await call("DELETE", `/v3/a/${UNKNOWN_ID}`, { headers: { "X-Master-Key": "not-a-key" } }), 401, INVALID_MASTER);
+    await expectError(
+      await call("DELETE", `/v3/a/${UNKNOWN_ID}`, { headers: { "X-Master-Key": "not-a-key" } }),
+      401,
+      INVALID_MASTER,
+    );
   });
 
   it("refuses a deleted access key on the very next request", async () => {
@@ -473,7 +512,9 @@ describe("master key rotation and access keys", () => {
     await expectError(await deleteKey(account, key.accessKeyId), 401, INVALID_MASTER);
 
     expect((await call("GET", `/v3/b/${bin.id}`, { headers: access(key) })).status).toBe(200);
-    expect(await okText(await call("GET", "/v3/a", { headers: { "X-Master-Key": masterKey } }))).toBe(JSON.stringify([listed(key)]));
+    expect(await okText(await call("GET", "/v3/a", { headers: { "X-Master-Key": masterKey } }))).toBe(
+      JSON.stringify([listed(key)]),
+    );
   });
 });
 
@@ -487,7 +528,11 @@ describe("access keys on account routes", () => {
       ["POST /v3/c", call("POST", "/v3/c", { headers: { ...headers, "X-Collection-Name": "c" } }), NEED_MASTER],
       ["GET /v3/c/<id>/bins", call("GET", `/v3/c/${UNKNOWN_ID}/bins`, { headers }), NEED_MASTER],
       ["GET /v3/c/uncategorized/bins", call("GET", "/v3/c/uncategorized/bins", { headers }), NEED_MASTER],
-      ["POST /v3/s", call("POST", "/v3/s", { headers: { ...headers, "X-Schema-Doc-Name": "s" }, body: { type: "object" } }), NEED_MASTER],
+      [
+        "POST /v3/s",
+        call("POST", "/v3/s", { headers: { ...headers, "X-Schema-Doc-Name": "s" }, body: { type: "object" } }),
+        NEED_MASTER,
+      ],
       ["GET /v3/s/<id>", call("GET", `/v3/s/${UNKNOWN_ID}`, { headers }), NEED_MASTER],
       ["POST /v3/a", call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }), NEED_MASTER],
       ["GET /v3/a", call("GET", "/v3/a", { headers }), NEED_MASTER_TO_LIST],
@@ -499,7 +544,11 @@ describe("access keys on account routes", () => {
     for (const [route, pending, message] of cases) {
       const res = await pending;
       const text = await res.text();
-      expect({ route, status: res.status, body: text }).toEqual({ route, status: 401, body: JSON.stringify({ message }) });
+      expect({ route, status: res.status, body: text }).toEqual({
+        route,
+        status: 401,
+        body: JSON.stringify({ message }),
+      });
     }
     // Nothing was created or deleted on the account.
     expect(await okText(await call("GET", "/v3/c", { headers: master(account) }))).toBe("[]");

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, expectError, master, patchAccount, type TestAccount } from "../helpers";
+import {
+  ADMIN_KEY,
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  master,
+  patchAccount,
+  type TestAccount,
+} from "../helpers";
 
 // §2.4 POST /v3/account/master-key/rotate
 
@@ -85,13 +94,20 @@ describe("rotating the master key", () => {
 
   it("ignores the body", async () => {
     const account = await createAccount();
-    const res = await call("POST", ROTATE, { headers: { ...master(account), "Content-Type": "text/plain" }, body: "{not json" });
+    const res = await call("POST", ROTATE, {
+      headers: { ...master(account), "Content-Type": "text/plain" },
+      body: "{not json",
+    });
     expect(res.status).toBe(200);
   });
 
   it("needs X-Master-Key", async () => {
     await expectError(await call("POST", ROTATE), 401, "You need to pass X-Master-Key in the header");
-    await expectError(await call("POST", ROTATE, { headers: { "X-Master-Key": "" } }), 401, "You need to pass X-Master-Key in the header");
+    await expectError(
+      await call("POST", ROTATE, { headers: { "X-Master-Key": "" } }),
+      401,
+      "You need to pass X-Master-Key in the header",
+    );
   });
 
   it("ignores an access key", async () => {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, callWithEnv, createAccount, createBin, env, expectError, master, patchAccount, UNKNOWN_ID } from "../helpers";
+import {
+  ADMIN_KEY,
+  call,
+  callWithEnv,
+  createAccount,
+  createBin,
+  env,
+  expectError,
+  master,
+  patchAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 
 // §2.3. The test config sets ADMIN_KEY=test-admin-key for the whole run.
 
@@ -178,7 +189,10 @@ describe("GET /v3/admin/accounts/<id>", () => {
     expect(await storage(account.accountId)).toEqual({ bins: 2, storageBytes: 13 });
 
     // A versioned update adds version 1 ({"a":22} = 8 bytes); the base stays.
-    const put = await call("PUT", `/v3/b/${a.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { a: 22 } });
+    const put = await call("PUT", `/v3/b/${a.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "true" },
+      body: { a: 22 },
+    });
     expect(put.status).toBe(200);
     expect(await storage(account.accountId)).toEqual({ bins: 2, storageBytes: 21 });
 
@@ -201,12 +215,13 @@ describe("GET /v3/admin/accounts/<id>", () => {
     await expectError(await getAccount(UNKNOWN_ID), 404, "Account not found");
   });
 
-  it.each([["short", "abc"], ["non-hex", "zzzzzzzzzzzzzzzzzzzzzzzz"], ["25 characters", `${UNKNOWN_ID}0`]])(
-    "refuses a malformed (%s) id",
-    async (_what, id) => {
-      await expectError(await getAccount(id), 400, "Invalid Account Id provided");
-    },
-  );
+  it.each([
+    ["short", "abc"],
+    ["non-hex", "zzzzzzzzzzzzzzzzzzzzzzzz"],
+    ["25 characters", `${UNKNOWN_ID}0`],
+  ])("refuses a malformed (%s) id", async (_what, id) => {
+    await expectError(await getAccount(id), 400, "Invalid Account Id provided");
+  });
 
   it("checks the id format before the admin key", async () => {
     await expectError(await getAccount("abc", {}), 400, "Invalid Account Id provided");
@@ -215,7 +230,11 @@ describe("GET /v3/admin/accounts/<id>", () => {
 
   it("checks the admin key before looking the account up", async () => {
     const account = await createAccount();
-    await expectError(await getAccount(account.accountId, { "X-Admin-Key": "wrong" }), 401, "Invalid X-Admin-Key provided");
+    await expectError(
+      await getAccount(account.accountId, { "X-Admin-Key": "wrong" }),
+      401,
+      "Invalid X-Admin-Key provided",
+    );
     await expectError(await getAccount(UNKNOWN_ID, {}), 401, "Invalid X-Admin-Key provided");
   });
 });
@@ -263,10 +282,12 @@ describe("PATCH /v3/admin/accounts/<id>", () => {
   it("shows an unlimited request quota as null", async () => {
     const account = await createAccount();
     await patchOk(account.accountId, { limits: { requestQuota: 10 } });
-    expect((await patchOk(account.accountId, { limits: { requestQuota: "unlimited" } })).limits.requestQuota).toBeNull();
+    expect(
+      (await patchOk(account.accountId, { limits: { requestQuota: "unlimited" } })).limits.requestQuota,
+    ).toBeNull();
   });
 
-  it("lets \"unlimited\" beat a plan quota while null falls back to it", async () => {
+  it('lets "unlimited" beat a plan quota while null falls back to it', async () => {
     const account = await createAccount();
     const quotaEnv = { FREE_REQUEST_QUOTA: "50" };
     const patch = (body: unknown) =>
@@ -360,7 +381,11 @@ describe("PATCH /v3/admin/accounts/<id>", () => {
     ["requestQuota", "none"],
   ])("refuses the limit %s = %j", async (key, value) => {
     const account = await createAccount();
-    await expectError(await patchAccount(account.accountId, { limits: { [key]: value } }), 400, `Invalid value for ${key}`);
+    await expectError(
+      await patchAccount(account.accountId, { limits: { [key]: value } }),
+      400,
+      `Invalid value for ${key}`,
+    );
   });
 
   it("changes nothing when any field is invalid", async () => {
@@ -383,8 +408,16 @@ describe("PATCH /v3/admin/accounts/<id>", () => {
   it("checks the admin key before the account and the body", async () => {
     const account = await createAccount();
     const wrong = { "X-Admin-Key": "wrong" };
-    await expectError(await call("PATCH", `/v3/admin/accounts/${UNKNOWN_ID}`, { headers: wrong, body: {} }), 401, "Invalid X-Admin-Key provided");
-    await expectError(await call("PATCH", `/v3/admin/accounts/${account.accountId}`, { headers: wrong, body: "{" }), 401, "Invalid X-Admin-Key provided");
+    await expectError(
+      await call("PATCH", `/v3/admin/accounts/${UNKNOWN_ID}`, { headers: wrong, body: {} }),
+      401,
+      "Invalid X-Admin-Key provided",
+    );
+    await expectError(
+      await call("PATCH", `/v3/admin/accounts/${account.accountId}`, { headers: wrong, body: "{" }),
+      401,
+      "Invalid X-Admin-Key provided",
+    );
   });
 });
 

@@ -51,7 +51,10 @@ interface Fixture {
 /** 43 characters of base64url: the shape of a real key, matching no account and no access key. */
 function unknownKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 const m = (key: string) => ({ "X-Master-Key": key });
@@ -63,7 +66,11 @@ const a = (key: string) => ({ "X-Access-Key": key });
  * to anyone (§2.2: an invalid, foreign or insufficient key is treated as no key); delete stays
  * owner-only and create ignores the axis.
  */
-const KEY_CASES: { keys: string; headers: (f: Fixture) => Record<string, string>; expect: Record<Operation, Outcome> }[] = [
+const KEY_CASES: {
+  keys: string;
+  headers: (f: Fixture) => Record<string, string>;
+  expect: Record<Operation, Outcome>;
+}[] = [
   {
     keys: "no key",
     headers: () => ({}),
@@ -186,7 +193,8 @@ function outcomeFor(operation: Operation, privacy: Privacy, row: (typeof KEY_CAS
   return row.expect[operation];
 }
 
-const describeOutcome = (o: Outcome) => ("ok" in o ? `200${o.ok === "stranger" ? " (the other account's bin)" : ""}` : `${o.status} ${o.message}`);
+const describeOutcome = (o: Outcome) =>
+  "ok" in o ? `200${o.ok === "stranger" ? " (the other account's bin)" : ""}` : `${o.status} ${o.message}`;
 
 const cases: Case[] = OPERATIONS.flatMap((operation) =>
   PRIVACIES.flatMap((privacy) =>
@@ -218,7 +226,10 @@ async function fixture(operation: Operation): Promise<Fixture> {
   const [owner, stranger] = await Promise.all([createAccount(), createAccount()]);
   const [ownerWith, ownerWithout, strangerAll] = await Promise.all([
     accessKey(owner, [operation]),
-    accessKey(owner, PERMISSIONS.filter((p) => p !== operation)),
+    accessKey(
+      owner,
+      PERMISSIONS.filter((p) => p !== operation),
+    ),
     accessKey(stranger, PERMISSIONS),
   ]);
   return { owner, stranger, ownerWith, ownerWithout, strangerAll };
@@ -242,10 +253,18 @@ async function binCount(account: TestAccount): Promise<number> {
   return ((await res.json()) as { bins: number }).bins;
 }
 
-function send(operation: Operation, privacy: Privacy, binId: string | null, headers: Record<string, string>): Promise<Response> {
+function send(
+  operation: Operation,
+  privacy: Privacy,
+  binId: string | null,
+  headers: Record<string, string>,
+): Promise<Response> {
   switch (operation) {
     case "create":
-      return call("POST", "/v3/b", { headers: { ...headers, "X-Bin-Private": String(privacy === "private") }, body: CREATED });
+      return call("POST", "/v3/b", {
+        headers: { ...headers, "X-Bin-Private": String(privacy === "private") },
+        body: CREATED,
+      });
     case "read":
       return call("GET", `/v3/b/${binId}`, { headers });
     case "update":
@@ -264,7 +283,8 @@ describe(`authorisation matrix (${cases.length} cases: ${OPERATIONS.length} oper
   it.each(cases.map((c) => [c.title, c] as const))("%s", async (_title, c) => {
     const f = await fixture(c.operation);
     const isPrivate = c.privacy === "private";
-    const bin = c.operation === "create" ? null : await createBin(f.owner, ORIGINAL, { "X-Bin-Private": String(isPrivate) });
+    const bin =
+      c.operation === "create" ? null : await createBin(f.owner, ORIGINAL, { "X-Bin-Private": String(isPrivate) });
     const res = await send(c.operation, c.privacy, bin?.id ?? null, c.headers(f));
 
     if (!("ok" in c.outcome)) {

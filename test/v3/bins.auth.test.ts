@@ -33,14 +33,20 @@ type Permission = "create" | "read" | "update" | "delete";
 /** 43 characters of base64url: the shape of a real key, matching no account. */
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 /** A real access key of `account`'s, made through `POST /v3/a` (§6.1), holding exactly `permissions`. */
 async function createAccessKey(account: TestAccount, permissions: Permission[]): Promise<string> {
   const bins = { create: false, read: false, update: false, delete: false };
   for (const p of permissions) bins[p] = true;
-  const res = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "test key" }, body: { bins } });
+  const res = await call("POST", "/v3/a", {
+    headers: { ...master(account), "X-Key-Name": "test key" },
+    body: { bins },
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: typeof bins } };
   expect(body.keyPermissions.bins).toEqual(bins);
@@ -108,7 +114,9 @@ describe("private bins", () => {
   it("compares master keys case-sensitively", async () => {
     const owner = await createAccount();
     const bin = await createBin(owner);
-    const flipped = [...owner.masterKey].map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase())).join("");
+    const flipped = [...owner.masterKey]
+      .map((ch) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()))
+      .join("");
     expect(flipped).not.toBe(owner.masterKey);
     await expectError(await binRequest("read", bin.id, { "X-Master-Key": flipped }), 401, BAD_MASTER.read);
   });
@@ -162,7 +170,11 @@ describe("public bins", () => {
     const ctx = await publicBin();
     for (const [who, headers] of visitors(ctx)) {
       const res = await call("GET", `/v3/b/${ctx.bin.id}`, { headers: { ...headers, "X-Bin-Meta": "false" } });
-      expect({ who, status: res.status, body: await res.json() }).toEqual({ who, status: 200, body: { hello: "world" } });
+      expect({ who, status: res.status, body: await res.json() }).toEqual({
+        who,
+        status: 200,
+        body: { hello: "world" },
+      });
     }
   });
 
@@ -207,15 +219,24 @@ describe("public bins", () => {
     const ctx = await publicBin();
     const res = await binRequest("delete", ctx.bin.id, master(ctx.owner));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ metadata: { id: ctx.bin.id, versionsDeleted: 0 }, message: "Bin deleted successfully" });
+    expect(await res.json()).toEqual({
+      metadata: { id: ctx.bin.id, versionsDeleted: 0 },
+      message: "Bin deleted successfully",
+    });
   });
 });
 
 describe("owner-only routes", () => {
   const routes: [string, (id: string, headers: Record<string, string>) => Promise<Response>][] = [
     ["deleting versions", (id, headers) => call("DELETE", `/v3/b/${id}/versions`, { headers })],
-    ["renaming", (id, headers) => call("PUT", `/v3/b/${id}/meta/name`, { headers: { ...headers, "X-Bin-Name": "renamed" } })],
-    ["changing privacy", (id, headers) => call("PUT", `/v3/b/${id}/meta/privacy`, { headers: { ...headers, "X-Bin-Private": "false" } })],
+    [
+      "renaming",
+      (id, headers) => call("PUT", `/v3/b/${id}/meta/name`, { headers: { ...headers, "X-Bin-Name": "renamed" } }),
+    ],
+    [
+      "changing privacy",
+      (id, headers) => call("PUT", `/v3/b/${id}/meta/privacy`, { headers: { ...headers, "X-Bin-Private": "false" } }),
+    ],
   ];
 
   describe.each(routes)("%s", (_route, send) => {
@@ -267,7 +288,8 @@ describe("owner-only routes", () => {
 });
 
 describe("version count of a private bin", () => {
-  const count = (id: string, headers: Record<string, string> = {}) => call("GET", `/v3/b/${id}/versions/count`, { headers });
+  const count = (id: string, headers: Record<string, string> = {}) =>
+    call("GET", `/v3/b/${id}/versions/count`, { headers });
 
   it("needs X-Master-Key", async () => {
     const owner = await createAccount();
@@ -337,7 +359,11 @@ describe("both key headers", () => {
     const bin = await createBin(owner);
     const powerless = await createAccessKey(owner, []);
     // The access key alone would be a 403; with a master key present the master's 401 wins.
-    await expectError(await binRequest(operation, bin.id, { ...master(stranger), ...access(powerless) }), 401, BAD_MASTER[operation]);
+    await expectError(
+      await binRequest(operation, bin.id, { ...master(stranger), ...access(powerless) }),
+      401,
+      BAD_MASTER[operation],
+    );
     await expectError(
       await binRequest(operation, bin.id, { "X-Master-Key": randomKey(), ...access(randomKey()) }),
       401,
@@ -358,7 +384,11 @@ describe("both key headers", () => {
   it("reports the master key's error when neither key may create", async () => {
     const owner = await createAccount();
     const powerless = await createAccessKey(owner, []);
-    await expectError(await createRequest({ "X-Master-Key": randomKey(), ...access(powerless) }), 401, BAD_MASTER.create);
+    await expectError(
+      await createRequest({ "X-Master-Key": randomKey(), ...access(powerless) }),
+      401,
+      BAD_MASTER.create,
+    );
   });
 });
 
@@ -432,7 +462,10 @@ describe("access keys", () => {
     const key = await createAccessKey(owner, ["delete"]);
     const res = await binRequest("delete", bin.id, access(key));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ metadata: { id: bin.id, versionsDeleted: 0 }, message: "Bin deleted successfully" });
+    expect(await res.json()).toEqual({
+      metadata: { id: bin.id, versionsDeleted: 0 },
+      message: "Bin deleted successfully",
+    });
     await expectError(
       await binRequest("read", bin.id, master(owner)),
       404,
@@ -464,7 +497,10 @@ describe("master key rotation", () => {
     const rotated = { ...owner, masterKey: await rotate(owner) };
     await expectStillThere(rotated, bin.id);
     expect((await binRequest("update", bin.id, master(rotated))).status).toBe(200);
-    expect((await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(rotated), "X-Bin-Name": "kept" } })).status).toBe(200);
+    expect(
+      (await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(rotated), "X-Bin-Name": "kept" } }))
+        .status,
+    ).toBe(200);
     expect((await binRequest("delete", bin.id, master(rotated))).status).toBe(200);
   });
 

@@ -9,8 +9,8 @@ import {
   expectError,
   master,
   patchAccount,
-  UNKNOWN_ID,
   type TestAccount,
+  UNKNOWN_ID,
 } from "../helpers";
 
 const NOT_FOUND = "Bin not found or it doesn't belong to your account";
@@ -84,7 +84,11 @@ describe("record body rules on POST /v3/b", () => {
 
   it("accepts application/json with a charset parameter and in upper case", async () => {
     const account = await createAccount();
-    for (const contentType of ["application/json; charset=utf-8", "APPLICATION/JSON", "Application/Json;charset=UTF-8"]) {
+    for (const contentType of [
+      "application/json; charset=utf-8",
+      "APPLICATION/JSON",
+      "Application/Json;charset=UTF-8",
+    ]) {
       const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": contentType }, '{"a":1}');
       expect({ contentType, status: res.status }).toEqual({ contentType, status: 200 });
     }
@@ -115,14 +119,24 @@ describe("record body rules on PUT /v3/b/<id>", () => {
 describe("the request body cap", () => {
   it("refuses a create body of 10485761 bytes with 413", async () => {
     const account = await createAccount();
-    const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    const res = await send(
+      "POST",
+      "/v3/b",
+      { ...master(account), "Content-Type": "application/json" },
+      " ".repeat(MAX_REQUEST_BYTES + 1),
+    );
     await expectError(res, 413, "Request body too large");
     expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("reads a body of exactly 10485760 bytes and applies the body rules to it", async () => {
     const account = await createAccount();
-    const res = await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES));
+    const res = await send(
+      "POST",
+      "/v3/b",
+      { ...master(account), "Content-Type": "application/json" },
+      " ".repeat(MAX_REQUEST_BYTES),
+    );
     await expectError(res, 400, BLANK);
   });
 
@@ -133,7 +147,11 @@ describe("the request body cap", () => {
     const res = await exports.default.fetch(
       new Request(`${BASE}/v3/b`, {
         method: "POST",
-        headers: { ...master(account), "Content-Type": "application/json", "Content-Length": String(MAX_REQUEST_BYTES + 1) },
+        headers: {
+          ...master(account),
+          "Content-Type": "application/json",
+          "Content-Length": String(MAX_REQUEST_BYTES + 1),
+        },
         body,
         duplex: "half",
       } as RequestInit),
@@ -145,18 +163,33 @@ describe("the request body cap", () => {
   it("refuses an update body over the cap with 413 and keeps the record", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { kept: true });
-    const res = await send("PUT", `/v3/b/${bin.id}`, { ...master(account), "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    const res = await send(
+      "PUT",
+      `/v3/b/${bin.id}`,
+      { ...master(account), "Content-Type": "application/json" },
+      " ".repeat(MAX_REQUEST_BYTES + 1),
+    );
     await expectError(res, 413, "Request body too large");
     expect(await storedText(account, bin.id)).toBe('{"kept":true}');
   });
 
   it("checks the cap before header values and keys", async () => {
-    const res = await send("POST", "/v3/b", { "Content-Type": "application/json", "X-Bin-Private": "maybe" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    const res = await send(
+      "POST",
+      "/v3/b",
+      { "Content-Type": "application/json", "X-Bin-Private": "maybe" },
+      " ".repeat(MAX_REQUEST_BYTES + 1),
+    );
     await expectError(res, 413, "Request body too large");
   });
 
   it("checks the id before the cap", async () => {
-    const res = await send("PUT", "/v3/b/not-an-id", { "Content-Type": "application/json" }, " ".repeat(MAX_REQUEST_BYTES + 1));
+    const res = await send(
+      "PUT",
+      "/v3/b/not-an-id",
+      { "Content-Type": "application/json" },
+      " ".repeat(MAX_REQUEST_BYTES + 1),
+    );
     await expectError(res, 400, "Invalid Bin Id provided");
   });
 });
@@ -165,7 +198,10 @@ describe("header values", () => {
   it("refuses an X-Bin-Private other than true or false on create", async () => {
     const account = await createAccount();
     for (const value of ["yes", "1", "0", "no", "truee"]) {
-      const res = await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Private": value }, body: { a: 1 } });
+      const res = await call("POST", "/v3/b", {
+        headers: { ...master(account), "X-Bin-Private": value },
+        body: { a: 1 },
+      });
       await expectError(res, 400, "X-Bin-Private must be true or false");
     }
     expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
@@ -191,7 +227,10 @@ describe("header values", () => {
   it("refuses an X-Preserve-Latest other than true or false and keeps the versions", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    await call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { v: 1 } });
+    await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "true" },
+      body: { v: 1 },
+    });
     const res = await call("DELETE", `/v3/b/${bin.id}/versions`, {
       headers: { ...master(account), "X-Preserve-Latest": "maybe" },
     });
@@ -266,7 +305,9 @@ describe("X-Bin-Name", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 }, { "X-Bin-Name": "old" });
     for (const name of ["", "  ", "n".repeat(129), "😀".repeat(129)]) {
-      const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(account), "X-Bin-Name": name } });
+      const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
+        headers: { ...master(account), "X-Bin-Name": name },
+      });
       await expectError(res, 400, BAD_NAME);
     }
     const renamed = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
@@ -381,7 +422,9 @@ describe("bin ids", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     const upper = bin.id.toUpperCase();
-    const rename = await call("PUT", `/v3/b/${upper}/meta/name`, { headers: { ...master(account), "X-Bin-Name": "n" } });
+    const rename = await call("PUT", `/v3/b/${upper}/meta/name`, {
+      headers: { ...master(account), "X-Bin-Name": "n" },
+    });
     expect(await rename.text()).toBe(`{"record":"${bin.id}","metadata":{"name":"n"}}`);
     const privacy = await call("PUT", `/v3/b/${upper}/meta/privacy`, {
       headers: { ...master(account), "X-Bin-Private": "false" },
@@ -407,7 +450,10 @@ describe("version segments", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
     await expectError(await read(account, `${bin.id}/1`), 404, "Bin version not found");
-    await call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body: { v: 1 } });
+    await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-Bin-Versioning": "true" },
+      body: { v: 1 },
+    });
     await expectError(await read(account, `${bin.id}/2`), 404, "Bin version not found");
     await expectError(await read(account, `${bin.id}/999999999`), 404, "Bin version not found");
   });
@@ -595,11 +641,7 @@ describe("order of checks", () => {
       400,
       "X-Bin-Private must be true or false",
     );
-    await expectError(
-      await call("POST", "/v3/b", { headers: { "X-Bin-Name": " " }, body: { a: 1 } }),
-      400,
-      BAD_NAME,
-    );
+    await expectError(await call("POST", "/v3/b", { headers: { "X-Bin-Name": " " }, body: { a: 1 } }), 400, BAD_NAME);
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers: { "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
       400,
@@ -688,7 +730,9 @@ describe("order of checks", () => {
       "Bin not found",
     );
     await expectError(
-      await call("DELETE", `/v3/b/${UNKNOWN_ID}`, { headers: { ...master(account), "If-Match": '"0-0000000000000000"' } }),
+      await call("DELETE", `/v3/b/${UNKNOWN_ID}`, {
+        headers: { ...master(account), "If-Match": '"0-0000000000000000"' },
+      }),
       404,
       NOT_FOUND,
     );
@@ -708,7 +752,12 @@ describe("order of checks", () => {
   it("checks the body rules before the record size", async () => {
     const account = await createAccount();
     await expectError(
-      await send("POST", "/v3/b", { ...master(account), "Content-Type": "application/json" }, `{"a":"${"x".repeat(200_000)}"`),
+      await send(
+        "POST",
+        "/v3/b",
+        { ...master(account), "Content-Type": "application/json" },
+        `{"a":"${"x".repeat(200_000)}"`,
+      ),
       400,
       INVALID_JSON,
     );
@@ -716,7 +765,8 @@ describe("order of checks", () => {
 });
 
 describe("record size limits", () => {
-  const create = (account: TestAccount, record: unknown) => call("POST", "/v3/b", { headers: master(account), body: record });
+  const create = (account: TestAccount, record: unknown) =>
+    call("POST", "/v3/b", { headers: master(account), body: record });
   const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
     call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
 
@@ -724,7 +774,11 @@ describe("record size limits", () => {
     const account = await createAccount();
     expect(JSON.stringify(recordOfSize(102_400)).length).toBe(102_400);
     expect((await create(account, recordOfSize(102_400))).status).toBe(200);
-    await expectError(await create(account, recordOfSize(102_401)), 403, "Free users cannot create a record over 100kb");
+    await expectError(
+      await create(account, recordOfSize(102_401)),
+      403,
+      "Free users cannot create a record over 100kb",
+    );
     expect(await usage(account)).toEqual({ bins: 1, storageBytes: 102_400 });
   });
 
@@ -761,7 +815,11 @@ describe("record size limits", () => {
   it("applies the owner's limit to a keyless update of a public bin", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { kept: true }, { "X-Bin-Private": "false" });
-    await expectError(await update(null, bin.id, recordOfSize(102_401)), 403, "Free users cannot update a record over 100kb");
+    await expectError(
+      await update(null, bin.id, recordOfSize(102_401)),
+      403,
+      "Free users cannot update a record over 100kb",
+    );
     expect(await versionCount(account, bin.id)).toBe(0);
   });
 
@@ -781,7 +839,11 @@ describe("record size limits", () => {
     expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
     const bin = await createBin(account, recordOfSize(2048));
     await expectError(await create(account, recordOfSize(2049)), 403, "Free users cannot create a record over 2kb");
-    await expectError(await update(account, bin.id, recordOfSize(2049)), 403, "Free users cannot update a record over 2kb");
+    await expectError(
+      await update(account, bin.id, recordOfSize(2049)),
+      403,
+      "Free users cannot update a record over 2kb",
+    );
     expect((await storedText(account, bin.id)).length).toBe(2048);
   });
 
@@ -797,7 +859,11 @@ describe("record size limits", () => {
 
   it("stores nothing when a create fails", async () => {
     const account = await createAccount();
-    await expectError(await create(account, recordOfSize(102_401)), 403, "Free users cannot create a record over 100kb");
+    await expectError(
+      await create(account, recordOfSize(102_401)),
+      403,
+      "Free users cannot create a record over 100kb",
+    );
     await expectError(await send("POST", "/v3/b", master(account), '{"a":1}'), 400, NEED_JSON);
     await expectError(
       await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Private": "x" }, body: { a: 1 } }),

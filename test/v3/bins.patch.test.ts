@@ -6,14 +6,20 @@ import {
   expectError,
   master,
   patchAccount,
-  UNKNOWN_ID,
   type TestAccount,
+  UNKNOWN_ID,
 } from "../helpers";
 
 const MERGE = "application/merge-patch+json";
 const JSON_PATCH = "application/json-patch+json";
 
-const patch = (account: TestAccount | null, id: string, type: string, body: unknown, headers: Record<string, string> = {}) =>
+const patch = (
+  account: TestAccount | null,
+  id: string,
+  type: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
   call("PATCH", `/v3/b/${id}`, {
     headers: { ...(account ? master(account) : {}), "Content-Type": type, ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -46,7 +52,13 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
   it("treats application/json as a merge patch and appends a version when asked", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 1 });
-    const res = await patch(account, bin.id, "application/json; charset=utf-8", { n: 2 }, { "X-Bin-Versioning": "true" });
+    const res = await patch(
+      account,
+      bin.id,
+      "application/json; charset=utf-8",
+      { n: 2 },
+      { "X-Bin-Versioning": "true" },
+    );
     expect(((await res.json()) as { metadata: { version: number } }).metadata.version).toBe(1);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
     expect(await versionCount(account, bin.id)).toBe(1);
@@ -64,7 +76,9 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
     const account = await createAccount();
     const bin = await createBin(account, { start: true });
     const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => patch(account, bin.id, MERGE, { [`k${i}`]: i }, { "X-Bin-Versioning": "true" })),
+      Array.from({ length: 40 }, (_, i) =>
+        patch(account, bin.id, MERGE, { [`k${i}`]: i }, { "X-Bin-Versioning": "true" }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
     const record = (await latest(account, bin.id)) as Record<string, unknown>;

@@ -477,7 +477,9 @@ describe("PUT /v3/b/<id>", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
     const first = await update(null, bin.id, { v: 1 });
-    expect(await first.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
+    expect(await first.text()).toBe(
+      `{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`,
+    );
     const second = await update(null, bin.id, { v: 2 }, { "X-Bin-Versioning": "false" });
     expect(await second.text()).toBe(
       `{"record":{"v":2},"metadata":{"parentId":"${bin.id}","private":false,"version":2}}`,
@@ -511,9 +513,7 @@ describe("PUT /v3/b/<id>", () => {
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
     await update(account, bin.id, { v: 1 });
     const res = await update(account, bin.id, { v: "one again" }, { "X-Bin-Versioning": "false" });
-    expect(await res.text()).toBe(
-      `{"record":{"v":"one again"},"metadata":{"parentId":"${bin.id}","private":false}}`,
-    );
+    expect(await res.text()).toBe(`{"record":{"v":"one again"},"metadata":{"parentId":"${bin.id}","private":false}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"v":"one again"}'));
     expect(await versionCount(account, bin.id)).toBe(1);
@@ -523,11 +523,16 @@ describe("PUT /v3/b/<id>", () => {
   it("ignores X-Bin-Private, X-Bin-Name and X-Collection-Id, even with invalid values", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Name": "kept" });
-    const res = await update(account, bin.id, { v: 1 }, {
-      "X-Bin-Private": "maybe",
-      "X-Bin-Name": " ",
-      "X-Collection-Id": "nonsense",
-    });
+    const res = await update(
+      account,
+      bin.id,
+      { v: 1 },
+      {
+        "X-Bin-Private": "maybe",
+        "X-Bin-Name": " ",
+        "X-Collection-Id": "nonsense",
+      },
+    );
     expect(res.status).toBe(200);
     const after = (await (await read(bin.id, master(account))).json()) as { metadata: Record<string, unknown> };
     expect(after.metadata).toEqual({ id: bin.id, private: true, createdAt: bin.metadata.createdAt, name: "kept" });
@@ -593,7 +598,11 @@ describe("DELETE /v3/b/<id>", () => {
     const bin = await createBin(account);
     await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
-    expect(((await res.json()) as { usage: unknown }).usage).toEqual({ requestsUsed: expect.any(Number), bins: 0, storageBytes: 0 });
+    expect(((await res.json()) as { usage: unknown }).usage).toEqual({
+      requestsUsed: expect.any(Number),
+      bins: 0,
+      storageBytes: 0,
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, UNKNOWN_ID, type TestAccount } from "../helpers";
+import { call, createAccount, createBin, expectError, master, type TestAccount, UNKNOWN_ID } from "../helpers";
 
 const put = (account: TestAccount, id: string, body: unknown) =>
   call("PUT", `/v3/b/${id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body });
@@ -13,7 +13,10 @@ describe("GET /v3/b/<id>/versions", () => {
     for (const v of [1, 22, 333]) expect((await put(account, bin.id, { v })).status).toBe(200);
     const res = await call("GET", `/v3/b/${bin.id}/versions`, { headers: master(account) });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { versions: { version: number; createdAt: string; size: number }[]; metadata: unknown };
+    const body = (await res.json()) as {
+      versions: { version: number; createdAt: string; size: number }[];
+      metadata: unknown;
+    };
     expect(body.versions.map((v) => [v.version, v.size])).toEqual([
       [3, size({ v: 333 })],
       [2, size({ v: 22 })],
@@ -72,6 +75,10 @@ describe("GET /v3/b/<id>/versions", () => {
       404,
       "Bin not found or it doesn't belong to your account",
     );
-    await expectError(await call("GET", `/v3/b/nope/versions`, { headers: master(account) }), 400, "Invalid Bin Id provided");
+    await expectError(
+      await call("GET", `/v3/b/nope/versions`, { headers: master(account) }),
+      400,
+      "Invalid Bin Id provided",
+    );
   });
 });

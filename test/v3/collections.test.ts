@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, env, expectError, master, patchAccount, UNKNOWN_ID, type TestAccount } from "../helpers";
+import {
+  ADMIN_KEY,
+  call,
+  createAccount,
+  createBin,
+  env,
+  expectError,
+  master,
+  patchAccount,
+  type TestAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 
 // §4 collections (master key only) and §3.1 bin create with X-Collection-Id.
 
@@ -34,7 +45,11 @@ async function newCollection(account: TestAccount, name = "things"): Promise<Cre
   return { id: body.record, createdAt: body.metadata.createdAt, name: body.metadata.name };
 }
 
-async function newSchema(account: TestAccount, name = "a schema", schema: unknown = { type: "object" }): Promise<string> {
+async function newSchema(
+  account: TestAccount,
+  name = "a schema",
+  schema: unknown = { type: "object" },
+): Promise<string> {
   const res = await call("POST", "/v3/s", { headers: { ...master(account), "X-Schema-Doc-Name": name }, body: schema });
   const body = JSON.parse(await okText(res)) as { metadata: { id: string } };
   return body.metadata.id;
@@ -118,7 +133,12 @@ async function binsIn(account: TestAccount, count: number, headers: Record<strin
 }
 
 /** Asserts 3 pages of 10, 10 and 5 in `order` (default descending when `order` is undefined). */
-async function expectThreePages(account: TestAccount, base: string, bins: Sortable[], order?: "ascending" | "descending") {
+async function expectThreePages(
+  account: TestAccount,
+  base: string,
+  bins: Sortable[],
+  order?: "ascending" | "descending",
+) {
   const pages = await walk(account, base, order);
   expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
   const ids = pages.flat().map((item) => item.record);
@@ -179,7 +199,11 @@ describe("the request quota on collection routes", () => {
     await expectError(await call("GET", "/v3/c/uncategorized/bins", { headers: master(account) }), 403, exhausted);
     await expectError(await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }), 403, exhausted);
     // Not found (§1.6 step 5) is decided before the quota (step 6).
-    await expectError(await call("GET", `/v3/c/${UNKNOWN_ID}/bins`, { headers: master(account) }), 404, "Collection not found");
+    await expectError(
+      await call("GET", `/v3/c/${UNKNOWN_ID}/bins`, { headers: master(account) }),
+      404,
+      "Collection not found",
+    );
     expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
     const listed = JSON.parse(await listCollectionsText(account)) as { record: string }[];
     expect(listed.map((c) => c.record)).toEqual([collection.id]);
@@ -212,9 +236,9 @@ describe("POST /v3/c", () => {
 
   it("accepts one trailing slash", async () => {
     const account = await createAccount();
-    expect(JSON.parse(await okText(await call("POST", "/v3/c/", { headers: named(account, "slash") }))).metadata.name).toBe(
-      "slash",
-    );
+    expect(
+      JSON.parse(await okText(await call("POST", "/v3/c/", { headers: named(account, "slash") }))).metadata.name,
+    ).toBe("slash");
   });
 
   it("does not require names to be unique", async () => {
@@ -280,7 +304,9 @@ describe("POST /v3/c", () => {
       "You need to pass X-Collection-Name header to set a name for the Collection",
     );
     await expectError(
-      await call("POST", "/v3/c", { headers: { "X-Master-Key": "not-a-real-key", "X-Collection-Name": "c".repeat(33) } }),
+      await call("POST", "/v3/c", {
+        headers: { "X-Master-Key": "not-a-real-key", "X-Collection-Name": "c".repeat(33) },
+      }),
       400,
       "Name of the Collection cannot be above 32 characters",
     );
@@ -387,7 +413,9 @@ describe("GET /v3/c", () => {
     const third = await newCollection(account, "third");
     const schemaId = await newSchema(account);
     await okText(
-      await call("PUT", `/v3/c/${second.id}/schemadoc/add`, { headers: { ...master(account), "X-Schema-Doc-Id": schemaId } }),
+      await call("PUT", `/v3/c/${second.id}/schemadoc/add`, {
+        headers: { ...master(account), "X-Schema-Doc-Id": schemaId },
+      }),
     );
     expect(await listCollectionsText(account)).toBe(
       "[" +
@@ -410,9 +438,17 @@ describe("GET /v3/c", () => {
   it("answers Route not found for GET /v3/c/<id> and other paths the contract does not list", async () => {
     const account = await createAccount();
     const collection = await newCollection(account);
-    await expectError(await call("GET", `/v3/c/${collection.id}`, { headers: master(account) }), 404, "Route not found");
+    await expectError(
+      await call("GET", `/v3/c/${collection.id}`, { headers: master(account) }),
+      404,
+      "Route not found",
+    );
     await expectError(await call("GET", `/v3/c/${collection.id}`), 404, "Route not found");
-    await expectError(await call("POST", `/v3/c/${collection.id}`, { headers: master(account) }), 404, "Route not found");
+    await expectError(
+      await call("POST", `/v3/c/${collection.id}`, { headers: master(account) }),
+      404,
+      "Route not found",
+    );
     await expectError(await call("PATCH", "/v3/c", { headers: master(account) }), 404, "Route not found");
     await expectError(
       await call("GET", `/v3/c/${collection.id}/meta/name`, { headers: master(account) }),
@@ -467,7 +503,11 @@ describe("PUT /v3/c/<id>/meta/name", () => {
       400,
       "You need to pass X-Collection-Name header to set a name for the Collection",
     );
-    await expectError(await call("PUT", path, { headers: named(account, " ") }), 400, "X-Collection-Name cannot be blank");
+    await expectError(
+      await call("PUT", path, { headers: named(account, " ") }),
+      400,
+      "X-Collection-Name cannot be blank",
+    );
     await expectError(
       await call("PUT", path, { headers: named(account, "😀".repeat(33)) }),
       400,
@@ -500,7 +540,9 @@ describe("PUT /v3/c/<id>/meta/name", () => {
       "You need to pass X-Collection-Name header to set a name for the Collection",
     );
     await expectError(
-      await call("PUT", `/v3/c/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad", "X-Collection-Name": "x" } }),
+      await call("PUT", `/v3/c/${UNKNOWN_ID}/meta/name`, {
+        headers: { "X-Master-Key": "bad", "X-Collection-Name": "x" },
+      }),
       401,
       "Invalid X-Master-Key provided",
     );
@@ -602,7 +644,9 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
     const account = await createAccount();
     const collection = await newCollection(account);
     await expectError(
-      await call("PUT", `/v3/c/${collection.id}/schemadoc/add`, { headers: { ...master(account), "X-Schema-Doc-Id": "abc" } }),
+      await call("PUT", `/v3/c/${collection.id}/schemadoc/add`, {
+        headers: { ...master(account), "X-Schema-Doc-Id": "abc" },
+      }),
       400,
       "Invalid Schema Id provided",
     );
@@ -620,7 +664,9 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
     const theirs = await newSchema(other, "theirs");
     for (const schemaId of [UNKNOWN_ID, theirs]) {
       await expectError(
-        await call("PUT", `/v3/c/${collection.id}/schemadoc/add`, { headers: { ...master(account), "X-Schema-Doc-Id": schemaId } }),
+        await call("PUT", `/v3/c/${collection.id}/schemadoc/add`, {
+          headers: { ...master(account), "X-Schema-Doc-Id": schemaId },
+        }),
         404,
         "Schema Doc not found",
       );
@@ -672,7 +718,9 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
       "Invalid Schema Id provided",
     );
     await expectError(
-      await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add/${OTHER_UNKNOWN_ID}`, { headers: { "X-Master-Key": "bad" } }),
+      await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add/${OTHER_UNKNOWN_ID}`, {
+        headers: { "X-Master-Key": "bad" },
+      }),
       401,
       "Invalid X-Master-Key provided",
     );
@@ -708,16 +756,16 @@ describe("PUT /v3/c/<id>/schemadoc/remove", () => {
     const account = await createAccount();
     const collection = await newCollection(account, "bare");
     const expected = `{"collectionName":"bare","metadata":{"id":"${collection.id}","createdAt":"${collection.createdAt}"}}`;
-    expect(await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/remove`, { headers: master(account) }))).toBe(
-      expected,
-    );
+    expect(
+      await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/remove`, { headers: master(account) })),
+    ).toBe(expected);
     // And again after a detach: the second detach has nothing left to name.
     const schemaId = await newSchema(account);
     await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/add/${schemaId}`, { headers: master(account) }));
     await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/remove`, { headers: master(account) }));
-    expect(await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/remove`, { headers: master(account) }))).toBe(
-      expected,
-    );
+    expect(
+      await okText(await call("PUT", `/v3/c/${collection.id}/schemadoc/remove`, { headers: master(account) })),
+    ).toBe(expected);
   });
 
   it("refuses a malformed id and answers Collection not found for an unknown or another account's collection", async () => {
@@ -751,10 +799,21 @@ describe("DELETE /v3/c/<id>", () => {
     expect(text).toBe(`{"metadata":{"id":"${collection.id}"},"message":"Collection deleted successfully"}`);
     const listed = JSON.parse(await listCollectionsText(account)) as { record: string }[];
     expect(listed.map((c) => c.record)).toEqual([keep.id]);
-    await expectError(await call("GET", `/v3/c/${collection.id}/bins`, { headers: master(account) }), 404, "Collection not found");
-    await expectError(await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }), 404, "Collection not found");
     await expectError(
-      await call("POST", "/v3/b", { headers: { ...master(account), "X-Collection-Id": collection.id }, body: { a: 1 } }),
+      await call("GET", `/v3/c/${collection.id}/bins`, { headers: master(account) }),
+      404,
+      "Collection not found",
+    );
+    await expectError(
+      await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }),
+      404,
+      "Collection not found",
+    );
+    await expectError(
+      await call("POST", "/v3/b", {
+        headers: { ...master(account), "X-Collection-Id": collection.id },
+        body: { a: 1 },
+      }),
       400,
       "Invalid Collection Id provided",
     );
@@ -788,8 +847,16 @@ describe("DELETE /v3/c/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const theirs = await newCollection(other);
-    await expectError(await call("DELETE", "/v3/c/uncategorized", { headers: master(account) }), 400, "Invalid Collection Id provided");
-    await expectError(await call("DELETE", "/v3/c/not-an-id", { headers: master(account) }), 400, "Invalid Collection Id provided");
+    await expectError(
+      await call("DELETE", "/v3/c/uncategorized", { headers: master(account) }),
+      400,
+      "Invalid Collection Id provided",
+    );
+    await expectError(
+      await call("DELETE", "/v3/c/not-an-id", { headers: master(account) }),
+      400,
+      "Invalid Collection Id provided",
+    );
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(await call("DELETE", `/v3/c/${id}`, { headers: master(account) }), 404, "Collection not found");
     }
@@ -852,7 +919,9 @@ describe("POST /v3/b with X-Collection-Id", () => {
     }
     expect(await page(account, "/v3/c/uncategorized/bins")).toEqual([]);
     expect(await page(other, `/v3/c/${theirs.id}/bins`)).toEqual([]);
-    const usage = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
+    const usage = await call("GET", `/v3/admin/accounts/${account.accountId}`, {
+      headers: { "X-Admin-Key": ADMIN_KEY },
+    });
     expect(((await usage.json()) as { usage: { bins: number } }).usage.bins).toBe(0);
   });
 });
@@ -868,17 +937,31 @@ describe("GET /v3/c/<id>/bins", () => {
     const account = await createAccount();
     const collection = await newCollection(account);
     const unnamed = await createBin(account, { a: 1 }, { "X-Collection-Id": collection.id });
-    const named = await createBin(account, { b: 2 }, {
-      "X-Collection-Id": collection.id,
-      "X-Bin-Name": "Named bin",
-      "X-Bin-Private": "false",
-    });
+    const named = await createBin(
+      account,
+      { b: 2 },
+      {
+        "X-Collection-Id": collection.id,
+        "X-Bin-Name": "Named bin",
+        "X-Bin-Private": "false",
+      },
+    );
     const text = await okText(
-      await call("GET", `/v3/c/${collection.id}/bins`, { headers: { ...master(account), "X-Sort-Order": "ascending" } }),
+      await call("GET", `/v3/c/${collection.id}/bins`, {
+        headers: { ...master(account), "X-Sort-Order": "ascending" },
+      }),
     );
     const items = [
-      { id: unnamed.id, createdAt: unnamed.metadata.createdAt as string, json: `{"private":true,"snippetMeta":{},"record":"${unnamed.id}","createdAt":"${unnamed.metadata.createdAt}"}` },
-      { id: named.id, createdAt: named.metadata.createdAt as string, json: `{"private":false,"snippetMeta":{"name":"Named bin"},"record":"${named.id}","createdAt":"${named.metadata.createdAt}"}` },
+      {
+        id: unnamed.id,
+        createdAt: unnamed.metadata.createdAt as string,
+        json: `{"private":true,"snippetMeta":{},"record":"${unnamed.id}","createdAt":"${unnamed.metadata.createdAt}"}`,
+      },
+      {
+        id: named.id,
+        createdAt: named.metadata.createdAt as string,
+        json: `{"private":false,"snippetMeta":{"name":"Named bin"},"record":"${named.id}","createdAt":"${named.metadata.createdAt}"}`,
+      },
     ];
     const order = sorted(items, "ascending");
     expect(text).toBe(`[${order.map((id) => items.find((i) => i.id === id)!.json).join(",")}]`);
@@ -888,9 +971,13 @@ describe("GET /v3/c/<id>/bins", () => {
     const account = await createAccount();
     const collection = await newCollection(account);
     const bin = await createBin(account, { a: 1 }, { "X-Collection-Id": collection.id, "X-Bin-Name": "before" });
-    expect((await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(account), "X-Bin-Name": "after" } })).status).toBe(200);
     expect(
-      (await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "false" } })).status,
+      (await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { ...master(account), "X-Bin-Name": "after" } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "false" } }))
+        .status,
     ).toBe(200);
     expect(await page(account, `/v3/c/${collection.id}/bins`)).toEqual([
       { private: false, snippetMeta: { name: "after" }, record: bin.id, createdAt: bin.metadata.createdAt },
@@ -943,9 +1030,9 @@ describe("GET /v3/c/<id>/bins", () => {
     const bins = await binsIn(account, 10, { "X-Collection-Id": collection.id });
     const first = await page(account, `/v3/c/${collection.id}/bins`);
     expect(first.map((i) => i.record)).toEqual(sorted(bins, "descending"));
-    expect(await okText(await call("GET", `/v3/c/${collection.id}/bins/${first[9]!.record}`, { headers: master(account) }))).toBe(
-      "[]",
-    );
+    expect(
+      await okText(await call("GET", `/v3/c/${collection.id}/bins/${first[9]!.record}`, { headers: master(account) })),
+    ).toBe("[]");
   });
 
   it("accepts X-Sort-Order in any case and treats an empty one as absent", async () => {
@@ -953,11 +1040,15 @@ describe("GET /v3/c/<id>/bins", () => {
     const collection = await newCollection(account);
     const bins = await binsIn(account, 3, { "X-Collection-Id": collection.id });
     const path = `/v3/c/${collection.id}/bins`;
-    expect((await page(account, path, { "X-Sort-Order": "ASCENDING" })).map((i) => i.record)).toEqual(sorted(bins, "ascending"));
+    expect((await page(account, path, { "X-Sort-Order": "ASCENDING" })).map((i) => i.record)).toEqual(
+      sorted(bins, "ascending"),
+    );
     expect((await page(account, path, { "X-Sort-Order": "Descending" })).map((i) => i.record)).toEqual(
       sorted(bins, "descending"),
     );
-    expect((await page(account, path, { "X-Sort-Order": "" })).map((i) => i.record)).toEqual(sorted(bins, "descending"));
+    expect((await page(account, path, { "X-Sort-Order": "" })).map((i) => i.record)).toEqual(
+      sorted(bins, "descending"),
+    );
   });
 
   it("refuses any other X-Sort-Order", async () => {
@@ -975,7 +1066,11 @@ describe("GET /v3/c/<id>/bins", () => {
   it("refuses a malformed collection id or cursor", async () => {
     const account = await createAccount();
     const collection = await newCollection(account);
-    await expectError(await call("GET", "/v3/c/abc/bins", { headers: master(account) }), 400, "Invalid Collection Id provided");
+    await expectError(
+      await call("GET", "/v3/c/abc/bins", { headers: master(account) }),
+      400,
+      "Invalid Collection Id provided",
+    );
     for (const cursor of ["abc", "0123456789abcdef0123456g", "0123456789abcdef012345678"]) {
       await expectError(
         await call("GET", `/v3/c/${collection.id}/bins/${cursor}`, { headers: master(account) }),
@@ -991,7 +1086,11 @@ describe("GET /v3/c/<id>/bins", () => {
     const theirs = await newCollection(other);
     const theirBin = await createBin(other, { secret: true }, { "X-Collection-Id": theirs.id });
     for (const id of [UNKNOWN_ID, theirs.id]) {
-      await expectError(await call("GET", `/v3/c/${id}/bins`, { headers: master(account) }), 404, "Collection not found");
+      await expectError(
+        await call("GET", `/v3/c/${id}/bins`, { headers: master(account) }),
+        404,
+        "Collection not found",
+      );
       await expectError(
         await call("GET", `/v3/c/${id}/bins/${theirBin.id}`, { headers: master(account) }),
         404,
@@ -1014,7 +1113,9 @@ describe("GET /v3/c/<id>/bins", () => {
     for (const cursor of [UNKNOWN_ID, deleted.id, uncategorized.id, inOtherCollection.id, theirs.id]) {
       for (const order of ["ascending", "descending"]) {
         await expectError(
-          await call("GET", `/v3/c/${collection.id}/bins/${cursor}`, { headers: { ...master(account), "X-Sort-Order": order } }),
+          await call("GET", `/v3/c/${collection.id}/bins/${cursor}`, {
+            headers: { ...master(account), "X-Sort-Order": order },
+          }),
           404,
           NOT_FOUND_BIN,
         );
@@ -1027,7 +1128,9 @@ describe("GET /v3/c/<id>/bins", () => {
     const collection = await newCollection(account);
     const bins = await binsIn(account, 3, { "X-Collection-Id": collection.id });
     const order = sorted(bins, "ascending");
-    const items = await page(account, `/v3/c/${collection.id}/bins/${order[0]!.toUpperCase()}`, { "X-Sort-Order": "ascending" });
+    const items = await page(account, `/v3/c/${collection.id}/bins/${order[0]!.toUpperCase()}`, {
+      "X-Sort-Order": "ascending",
+    });
     expect(items.map((i) => i.record)).toEqual(order.slice(1));
   });
 
@@ -1068,7 +1171,12 @@ describe("GET /v3/c/uncategorized/bins", () => {
     await binsIn(other, 2);
     const items = await page(account, "/v3/c/uncategorized/bins");
     expect(items.map((i) => i.record)).toEqual(sorted(loose, "descending"));
-    expect(items[0]).toEqual({ private: true, snippetMeta: {}, record: items[0]!.record, createdAt: expect.stringMatching(ISO) });
+    expect(items[0]).toEqual({
+      private: true,
+      snippetMeta: {},
+      record: items[0]!.record,
+      createdAt: expect.stringMatching(ISO),
+    });
   });
 
   it("returns [] when every bin is in a collection", async () => {

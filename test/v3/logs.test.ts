@@ -25,7 +25,9 @@ const dmy = (time: number) => {
 };
 
 async function logRows(accountId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM access_logs WHERE account_id = ?").bind(accountId).first<{ n: number }>();
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM access_logs WHERE account_id = ?")
+    .bind(accountId)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -138,7 +140,10 @@ describe("GET /v3/l", () => {
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "k" }, body: { bins: { read: true } } });
+    const keyRes = await call("POST", "/v3/a", {
+      headers: { ...master(account), "X-Key-Name": "k" },
+      body: { bins: { read: true } },
+    });
     const { accessKey } = (await keyRes.json()) as { accessKey: string };
     await expectError(await call("GET", "/v3/l"), 401, NEED_MASTER);
     await expectError(await call("GET", "/v3/l", { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
@@ -157,7 +162,9 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     await logged(
       account,
       2,
-      call("GET", `/v3/b/${binId}?meta=false`, { headers: { ...master(account), "User-Agent": oddAgent, "CF-Connecting-IP": "203.0.113.7" } }),
+      call("GET", `/v3/b/${binId}?meta=false`, {
+        headers: { ...master(account), "User-Agent": oddAgent, "CF-Connecting-IP": "203.0.113.7" },
+      }),
     );
     // Counted although it fails after authorisation.
     await logged(account, 3, call("PUT", `/v3/b/${binId}`, { headers, body: "{" }));
@@ -206,14 +213,25 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     ]);
   });
 
-  it.each(["2026-01-01", "1-1-2026", "01-1-2026", "31-02-2026", "29-02-2025", "32-01-2026", "00-01-2026", "01-13-2026", "01-00-2026", "aa-bb-cccc", "01-01-26", "01-01-20260", "01.01.2026"])(
-    "refuses the malformed date %s with 400, before checking the key",
-    async (date) => {
-      const account = await createAccount();
-      await expectError(await dayLogs(account, date), 400, "Invalid date provided, use DD-MM-YYYY");
-      await expectError(await call("GET", `/v3/l/${date}`), 400, "Invalid date provided, use DD-MM-YYYY");
-    },
-  );
+  it.each([
+    "2026-01-01",
+    "1-1-2026",
+    "01-1-2026",
+    "31-02-2026",
+    "29-02-2025",
+    "32-01-2026",
+    "00-01-2026",
+    "01-13-2026",
+    "01-00-2026",
+    "aa-bb-cccc",
+    "01-01-26",
+    "01-01-20260",
+    "01.01.2026",
+  ])("refuses the malformed date %s with 400, before checking the key", async (date) => {
+    const account = await createAccount();
+    await expectError(await dayLogs(account, date), 400, "Invalid date provided, use DD-MM-YYYY");
+    await expectError(await call("GET", `/v3/l/${date}`), 400, "Invalid date provided, use DD-MM-YYYY");
+  });
 
   it("accepts a real leap day", async () => {
     const account = await createAccount();
@@ -224,12 +242,19 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     const account = await createAccount();
     await logged(account, 1, call("GET", "/v3/c", { headers: master(account) }));
     await expectError(await dayLogs(account, "01-01-2020"), 404, "Backup not found for 01-01-2020.");
-    await expectError(await dayLogs(account, dmy(Date.now() - DAY_MS)), 404, `Backup not found for ${dmy(Date.now() - DAY_MS)}.`);
+    await expectError(
+      await dayLogs(account, dmy(Date.now() - DAY_MS)),
+      404,
+      `Backup not found for ${dmy(Date.now() - DAY_MS)}.`,
+    );
   });
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "k" }, body: { bins: { read: true } } });
+    const keyRes = await call("POST", "/v3/a", {
+      headers: { ...master(account), "X-Key-Name": "k" },
+      body: { bins: { read: true } },
+    });
     const { accessKey } = (await keyRes.json()) as { accessKey: string };
     const path = `/v3/l/${dmy(Date.now())}`;
     await expectError(await call("GET", path), 401, NEED_MASTER);
@@ -249,10 +274,14 @@ describe("retention", () => {
     await logged(account, 3, call("GET", "/v3/c", { headers: { ...master(account), "User-Agent": "ua" } }));
 
     // Listed and downloadable before the job runs.
-    await logged(account, 4, listLogs(account).then(async (res) => {
-      expect(await okJson(res.clone())).toBe(`{"logs":["${dmy(old)}","${dmy(recent)}","${dmy(now)}"]}`);
-      return res;
-    }));
+    await logged(
+      account,
+      4,
+      listLogs(account).then(async (res) => {
+        expect(await okJson(res.clone())).toBe(`{"logs":["${dmy(old)}","${dmy(recent)}","${dmy(now)}"]}`);
+        return res;
+      }),
+    );
     const oldRows = await csvRows(account, dmy(old));
     expect(oldRows.map((r) => withoutTime(r, old))).toEqual([",POST,/v3/old,,200,198.51.100.1,seeded"]);
     await expectLogRows(account, 5);

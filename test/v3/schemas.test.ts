@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createAccount, expectError, master, patchAccount, UNKNOWN_ID, type TestAccount } from "../helpers";
+import { BASE, call, createAccount, expectError, master, patchAccount, type TestAccount, UNKNOWN_ID } from "../helpers";
 
 // §5.1–§5.3 schema docs (master key only). Validation of records is in validation.test.ts.
 
@@ -67,7 +67,11 @@ describe("the master key on schema doc routes", () => {
   for (const [what, method, path, headers, body] of routes) {
     it(`is required for ${what} a schema doc`, async () => {
       await expectError(await raw(method, path, headers, body), 401, NEED_MASTER);
-      await expectError(await raw(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body), 401, NEED_MASTER);
+      await expectError(
+        await raw(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body),
+        401,
+        NEED_MASTER,
+      );
       await expectError(await raw(method, path, { ...headers, "X-Master-Key": "" }, body), 401, NEED_MASTER);
     });
 
@@ -98,9 +102,17 @@ describe("the request quota on schema doc routes", () => {
     await expectError(await call("POST", "/v3/s", { headers: named(account, "after"), body: {} }), 403, exhausted);
     await expectError(await call("GET", `/v3/s/${doc.id}`, { headers: master(account) }), 403, exhausted);
     await expectError(await call("PUT", `/v3/s/${doc.id}`, { headers: master(account), body: {} }), 403, exhausted);
-    await expectError(await call("PUT", `/v3/s/${doc.id}/meta/name`, { headers: named(account, "after") }), 403, exhausted);
+    await expectError(
+      await call("PUT", `/v3/s/${doc.id}/meta/name`, { headers: named(account, "after") }),
+      403,
+      exhausted,
+    );
     // Not found (§1.6 step 5) is decided before the quota (step 6).
-    await expectError(await call("GET", `/v3/s/${UNKNOWN_ID}`, { headers: master(account) }), 404, "Schema Doc not found");
+    await expectError(
+      await call("GET", `/v3/s/${UNKNOWN_ID}`, { headers: master(account) }),
+      404,
+      "Schema Doc not found",
+    );
     expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "before"));
   });
@@ -169,7 +181,11 @@ describe("POST /v3/s", () => {
   it("refuses an empty or whitespace-only name as blank", async () => {
     const account = await createAccount();
     for (const name of ["", "  "]) {
-      await expectError(await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }), 400, BLANK_NAME);
+      await expectError(
+        await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }),
+        400,
+        BLANK_NAME,
+      );
     }
   });
 
@@ -179,7 +195,11 @@ describe("POST /v3/s", () => {
     expect((await newSchema(account, "😀".repeat(32))).name).toBe("😀".repeat(32));
     expect((await newSchema(account, ` ${"t".repeat(32)} `)).name).toBe("t".repeat(32));
     for (const name of ["s".repeat(33), "😀".repeat(33)]) {
-      await expectError(await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }), 400, LONG_NAME);
+      await expectError(
+        await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }),
+        400,
+        LONG_NAME,
+      );
     }
   });
 
@@ -196,7 +216,11 @@ describe("POST /v3/s", () => {
   it("refuses a body that is not JSON", async () => {
     const account = await createAccount();
     for (const body of ['{"type": "object"', "{type: object}", "not json"]) {
-      await expectError(await call("POST", "/v3/s", { headers: named(account, "x"), body }), 400, "Invalid JSON. Please try again");
+      await expectError(
+        await call("POST", "/v3/s", { headers: named(account, "x"), body }),
+        400,
+        "Invalid JSON. Please try again",
+      );
     }
   });
 
@@ -338,7 +362,11 @@ describe("PUT /v3/s/<id>/meta/name", () => {
     const account = await createAccount();
     const other = await createAccount();
     const theirs = await newSchema(other, "theirs");
-    await expectError(await call("PUT", "/v3/s/xyz/meta/name", { headers: named(account, "n") }), 400, "Invalid Schema Id provided");
+    await expectError(
+      await call("PUT", "/v3/s/xyz/meta/name", { headers: named(account, "n") }),
+      400,
+      "Invalid Schema Id provided",
+    );
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(
         await call("PUT", `/v3/s/${id}/meta/name`, { headers: named(account, "stolen") }),
@@ -351,9 +379,15 @@ describe("PUT /v3/s/<id>/meta/name", () => {
 
   it("checks the id, then the name, then the key", async () => {
     await expectError(await call("PUT", "/v3/s/xyz/meta/name"), 400, "Invalid Schema Id provided");
-    await expectError(await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad" } }), 400, NEED_NAME);
     await expectError(
-      await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad", "X-Schema-Doc-Name": "n" } }),
+      await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad" } }),
+      400,
+      NEED_NAME,
+    );
+    await expectError(
+      await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, {
+        headers: { "X-Master-Key": "bad", "X-Schema-Doc-Name": "n" },
+      }),
       401,
       "Invalid X-Master-Key provided",
     );
@@ -484,7 +518,11 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const theirs = await newSchema(other, "theirs");
-    await expectError(await call("PUT", "/v3/s/nope", { headers: master(account), body: {} }), 400, "Invalid Schema Id provided");
+    await expectError(
+      await call("PUT", "/v3/s/nope", { headers: master(account), body: {} }),
+      400,
+      "Invalid Schema Id provided",
+    );
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(
         await call("PUT", `/v3/s/${id}`, { headers: master(account), body: { type: "array" } }),
@@ -499,7 +537,11 @@ describe("PUT /v3/s/<id>", () => {
   it("checks the id, then the name, then the key, then the doc, then the body", async () => {
     const account = await createAccount();
     await expectError(await call("PUT", "/v3/s/nope", { body: "x" }), 400, "Invalid Schema Id provided");
-    await expectError(await call("PUT", `/v3/s/${UNKNOWN_ID}`, { headers: { "X-Schema-Doc-Name": "" }, body: "x" }), 400, BLANK_NAME);
+    await expectError(
+      await call("PUT", `/v3/s/${UNKNOWN_ID}`, { headers: { "X-Schema-Doc-Name": "" }, body: "x" }),
+      400,
+      BLANK_NAME,
+    );
     await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, {}, "x"), 401, NEED_MASTER);
     await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, master(account), "x"), 404, "Schema Doc not found");
   });

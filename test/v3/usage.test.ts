@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ADMIN_KEY,
+  type CallOptions,
   call,
   callWithEnv,
   createAccount,
@@ -9,9 +10,8 @@ import {
   expectLegacyError,
   master,
   patchAccount,
-  UNKNOWN_ID,
-  type CallOptions,
   type TestAccount,
+  UNKNOWN_ID,
 } from "../helpers";
 
 // §7 usage and quota, §10.5 rate limit, `GET /v3/account/usage`.
@@ -107,8 +107,16 @@ describe("GET /v3/account/usage", () => {
     });
     const { accessKey } = (await keyRes.json()) as { accessKey: string };
     await expectError(await call("GET", "/v3/account/usage"), 401, NEED_MASTER);
-    await expectError(await call("GET", "/v3/account/usage", { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
-    await expectError(await call("GET", "/v3/account/usage", { headers: { "X-Master-Key": "not-a-key" } }), 401, INVALID_MASTER);
+    await expectError(
+      await call("GET", "/v3/account/usage", { headers: { "X-Access-Key": accessKey } }),
+      401,
+      NEED_MASTER,
+    );
+    await expectError(
+      await call("GET", "/v3/account/usage", { headers: { "X-Master-Key": "not-a-key" } }),
+      401,
+      INVALID_MASTER,
+    );
   });
 
   it("is not counted, carries no usage headers and answers with the quota exhausted", async () => {
@@ -132,10 +140,21 @@ describe("counting (§7)", () => {
       400,
       "You need to pass Content-Type set to application/json",
     );
-    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: "{" }), 400, "Invalid JSON. Please try again");
+    await expectError(
+      await call("PUT", `/v3/b/${bin.id}`, { headers, body: "{" }),
+      400,
+      "Invalid JSON. Please try again",
+    );
     await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: {} }), 400, "Bin cannot be blank");
-    await expectError(await call("POST", "/v3/b", { headers, body: "42" }), 400, "Record must be a JSON object or array");
-    const stale = await call("PUT", `/v3/b/${bin.id}`, { headers: { ...headers, "If-Match": '"0-0000000000000000"' }, body: { a: 1 } });
+    await expectError(
+      await call("POST", "/v3/b", { headers, body: "42" }),
+      400,
+      "Record must be a JSON object or array",
+    );
+    const stale = await call("PUT", `/v3/b/${bin.id}`, {
+      headers: { ...headers, "If-Match": '"0-0000000000000000"' },
+      body: { a: 1 },
+    });
     await expectError(stale, 412, "Precondition failed: bin has changed");
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: "x".repeat(102_400) } }),
@@ -168,7 +187,10 @@ describe("counting (§7)", () => {
       [readBin("not-an-id", master(owner)), 400],
       [readBin(`${bin.id}/abc`, master(owner)), 400],
       [readBin(UNKNOWN_ID, master(owner)), 404],
-      [call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(owner), "X-Bin-Versioning": "maybe" }, body: { a: 1 } }), 400],
+      [
+        call("PUT", `/v3/b/${bin.id}`, { headers: { ...master(owner), "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
+        400,
+      ],
       [call("GET", "/v3/nothing-here", { headers: master(owner) }), 404],
       [call("GET", "/v3/c", { headers: { "X-Master-Key": "not-a-key" } }), 401],
       [call("DELETE", `/v3/a/${UNKNOWN_ID}`, { headers: master(owner) }), 404],
@@ -227,7 +249,17 @@ describe("counting (§7)", () => {
       await call("GET", "/v3/a", { headers }),
       await call("GET", "/v3/l", { headers }),
     ];
-    expect(responses.map((r) => r.headers.get("X-Requests-Used"))).toEqual(["2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    expect(responses.map((r) => r.headers.get("X-Requests-Used"))).toEqual([
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "10",
+    ]);
     for (const r of responses) await r.arrayBuffer();
     expect((await usage(account)).requests.used).toBe(10);
   });
@@ -293,7 +325,15 @@ describe("usage headers (§7)", () => {
     const account = await createAccount();
     const res = await call("GET", "/v3/c", { headers: master(account) });
     const exposed = res.headers.get("Access-Control-Expose-Headers")!.split(", ");
-    for (const name of ["X-Requests-Used", "X-Requests-Limit", "X-Requests-Remaining", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"]) {
+    for (const name of [
+      "X-Requests-Used",
+      "X-Requests-Limit",
+      "X-Requests-Remaining",
+      "X-RateLimit-Limit",
+      "X-RateLimit-Remaining",
+      "X-RateLimit-Reset",
+      "Retry-After",
+    ]) {
       expect(exposed).toContain(name);
     }
   });
@@ -332,7 +372,11 @@ describe("request quota (§7)", () => {
     await expectError(await call("POST", "/v3/b", { headers, body: { a: 1 } }), 403, EXHAUSTED);
     await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers }), 403, EXHAUSTED);
     await expectError(await call("GET", "/v3/c", { headers }), 403, EXHAUSTED);
-    await expectError(await call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }), 403, EXHAUSTED);
+    await expectError(
+      await call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }),
+      403,
+      EXHAUSTED,
+    );
     await expectError(await call("GET", "/v3/l", { headers }), 403, EXHAUSTED);
     expect((await usage(account)).requests).toEqual({ used: 2, limit: 2 });
 
@@ -356,12 +400,20 @@ describe("request quota (§7)", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 0);
-    await expectError(await readBin(bin.id), 401, "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin");
-    await expectError(await readBin(UNKNOWN_ID, master(account)), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(
+      await readBin(bin.id),
+      401,
+      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
+    );
+    await expectError(
+      await readBin(UNKNOWN_ID, master(account)),
+      404,
+      "Bin not found or it doesn't belong to your account",
+    );
     await expectError(await readBin(bin.id, master(account)), 403, EXHAUSTED);
   });
 
-  it("lifts with \"unlimited\", and then counts off the response path again", async () => {
+  it('lifts with "unlimited", and then counts off the response path again', async () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 0);
@@ -448,7 +500,10 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const bin = await createBin(account);
     await awayFromMinuteBoundary();
     const res = await rated("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: "{" });
-    expect({ limit: rateHeaders(res).limit, remaining: rateHeaders(res).remaining }).toEqual({ limit: "3", remaining: "2" });
+    expect({ limit: rateHeaders(res).limit, remaining: rateHeaders(res).remaining }).toEqual({
+      limit: "3",
+      remaining: "2",
+    });
     await expectError(res, 400, "Invalid JSON. Please try again");
     // Uncharged responses carry none.
     const refused = await rated("GET", `/v3/b/${bin.id}`);
@@ -476,7 +531,8 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const bin = await createBin(account); // 1
     await expectUsed(account, 1);
     await awayFromMinuteBoundary();
-    for (let i = 0; i < 5; i++) await (await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) })).arrayBuffer();
+    for (let i = 0; i < 5; i++)
+      await (await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) })).arrayBuffer();
     expect((await usage(account)).requests.used).toBe(4);
   });
 
@@ -485,7 +541,8 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const bin = await createBin(account);
     await withQuota(account, 0);
     await awayFromMinuteBoundary();
-    for (let i = 0; i < 3; i++) await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, EXHAUSTED);
+    for (let i = 0; i < 3; i++)
+      await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, EXHAUSTED);
     await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, "Too many requests");
   });
 
@@ -497,7 +554,11 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     await awayFromMinuteBoundary();
     // Refused before step 6, or never charged: none of these touches a window.
     for (let i = 0; i < 4; i++) {
-      await expectError(await rated("GET", `/v3/b/${busyBin.id}`), 401, "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin");
+      await expectError(
+        await rated("GET", `/v3/b/${busyBin.id}`),
+        401,
+        "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
+      );
       expect((await rated("GET", "/v3/account/usage", { headers: master(busy) })).status).toBe(200);
       expect((await rated("OPTIONS", `/v3/b/${busyBin.id}`)).status).toBe(204);
     }
@@ -512,7 +573,9 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     let account = await createAccount();
     await awayFromMinuteBoundary();
     for (let i = 0; i < 5; i++) {
-      const admin = await rated("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
+      const admin = await rated("GET", `/v3/admin/accounts/${account.accountId}`, {
+        headers: { "X-Admin-Key": ADMIN_KEY },
+      });
       expect(admin.status).toBe(200);
       await admin.arrayBuffer();
       const rotation = await rated("POST", "/v3/account/master-key/rotate", { headers: master(account) });

@@ -69,9 +69,11 @@ async function latest(account: TestAccount, binId: string): Promise<unknown> {
 }
 
 async function versionCount(account: TestAccount, binId: string): Promise<number> {
-  return (await okJson<{ metadata: { versionCount: number } }>(
-    await call("GET", `/v3/b/${binId}/versions/count`, { headers: master(account) }),
-  )).metadata.versionCount;
+  return (
+    await okJson<{ metadata: { versionCount: number } }>(
+      await call("GET", `/v3/b/${binId}/versions/count`, { headers: master(account) }),
+    )
+  ).metadata.versionCount;
 }
 
 async function listed(account: TestAccount, path: string): Promise<string[]> {
@@ -94,7 +96,8 @@ interface Case {
   message: string;
 }
 
-const withDraft = (uri: string | null, schema: Record<string, unknown>) => (uri === null ? schema : { $schema: uri, ...schema });
+const withDraft = (uri: string | null, schema: Record<string, unknown>) =>
+  uri === null ? schema : { $schema: uri, ...schema };
 
 const CASES: Case[] = [
   // ---- draft-04 ----
@@ -321,17 +324,20 @@ const CASES: Case[] = [
 ];
 
 describe("schema validation of records (§5.4)", () => {
-  it.each(CASES)("rejects a $draft record that breaks $keyword, with the exact mismatch body, and accepts a valid one", async (c) => {
-    const account = await createAccount();
-    const name = `${c.draft} ${c.keyword}`.slice(0, 32).trim();
-    const { schemaId, collectionId } = await validated(account, name, c.schema);
-    await expectMismatch(await createIn(account, collectionId, c.invalid), c.message, schemaId, name);
-    const created = await okJson<{ record: unknown; metadata: { collectionId: string } }>(
-      await createIn(account, collectionId, c.valid),
-    );
-    expect(created.record).toEqual(c.valid);
-    expect(created.metadata.collectionId).toBe(collectionId);
-  });
+  it.each(CASES)(
+    "rejects a $draft record that breaks $keyword, with the exact mismatch body, and accepts a valid one",
+    async (c) => {
+      const account = await createAccount();
+      const name = `${c.draft} ${c.keyword}`.slice(0, 32).trim();
+      const { schemaId, collectionId } = await validated(account, name, c.schema);
+      await expectMismatch(await createIn(account, collectionId, c.invalid), c.message, schemaId, name);
+      const created = await okJson<{ record: unknown; metadata: { collectionId: string } }>(
+        await createIn(account, collectionId, c.valid),
+      );
+      expect(created.record).toEqual(c.valid);
+      expect(created.metadata.collectionId).toBe(collectionId);
+    },
+  );
 
   it.each(CASES)("rejects a $draft update that breaks $keyword and accepts a valid one", async (c) => {
     const account = await createAccount();
@@ -377,7 +383,10 @@ describe("what a failed validation leaves behind", () => {
     const id = bin.metadata.id;
     await okJson(await update(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
     const before = await usage(account);
-    for (const headers of [{ "X-Bin-Versioning": "true" }, { "X-Bin-Versioning": "false" }, {}] as Record<string, string>[]) {
+    for (const headers of [{ "X-Bin-Versioning": "true" }, { "X-Bin-Versioning": "false" }, {}] as Record<
+      string,
+      string
+    >[]) {
       await expectMismatch(
         await update(account, id, { name: "bad" }, headers),
         "Should have required property 'username'",
@@ -435,14 +444,24 @@ describe("when validation applies", () => {
     const { collectionId } = await validated(account, "first", { required: ["a"] });
     const second = await newSchema(account, "second", { required: ["b"] });
     await attach(account, collectionId, second);
-    await expectMismatch(await createIn(account, collectionId, { a: 1 }), "Should have required property 'b'", second, "second");
+    await expectMismatch(
+      await createIn(account, collectionId, { a: 1 }),
+      "Should have required property 'b'",
+      second,
+      "second",
+    );
     await okJson(await createIn(account, collectionId, { b: 1 }));
   });
 
   it("uses a schema doc's new content and name from the next write on", async () => {
     const account = await createAccount();
     const { schemaId, collectionId } = await validated(account, "before", { required: ["a"] });
-    await expectMismatch(await createIn(account, collectionId, { b: 1 }), "Should have required property 'a'", schemaId, "before");
+    await expectMismatch(
+      await createIn(account, collectionId, { b: 1 }),
+      "Should have required property 'a'",
+      schemaId,
+      "before",
+    );
     await okJson(
       await call("PUT", `/v3/s/${schemaId}`, {
         headers: { ...master(account), "X-Schema-Doc-Name": "after" },
@@ -450,7 +469,12 @@ describe("when validation applies", () => {
       }),
     );
     await okJson(await createIn(account, collectionId, { b: 1 }));
-    await expectMismatch(await createIn(account, collectionId, { a: 1 }), "Should have required property 'b'", schemaId, "after");
+    await expectMismatch(
+      await createIn(account, collectionId, { a: 1 }),
+      "Should have required property 'b'",
+      schemaId,
+      "after",
+    );
   });
 
   it("does not validate bins outside the collection", async () => {

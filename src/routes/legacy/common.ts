@@ -1,16 +1,16 @@
 import type { Context } from "hono";
-import type { Env, HonoEnv } from "../../env";
-import { AppError, fromPayload, type ErrorPayload } from "../../errors";
+import type { Payer } from "../../accounts/limits";
 import { isOwnerMaster } from "../../auth/bin-access";
-import { readLegacyCredentials, type Credentials } from "../../auth/credentials";
-import { readRecordText } from "../../bins/service";
-import { openBin } from "../open-bin";
+import { type Credentials, readLegacyCredentials } from "../../auth/credentials";
 import type { WriteResult } from "../../bins/bin-writer";
 import type { StoredRecord } from "../../bins/records";
+import { readRecordText } from "../../bins/service";
+import type { Env, HonoEnv } from "../../env";
+import { AppError, type ErrorPayload, fromPayload } from "../../errors";
 import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
-import { loadCreateContext, type BinView, type SchemaRef } from "../../storage/bins";
+import { type BinView, loadCreateContext, type SchemaRef } from "../../storage/bins";
 import { charge } from "../../usage/charge";
-import type { Payer } from "../../accounts/limits";
+import { openBin } from "../open-bin";
 
 // What v2 and v1 share: `secret-key` is the master key, and on a bin only its owner's key counts.
 
@@ -69,7 +69,11 @@ export async function readLegacyRecord(
   c: Context<HonoEnv>,
   id: string,
   segment: string | undefined,
-  errors: { binNotFound: ErrorPayload; versionNotFound: ErrorPayload; authorize: (view: BinView, creds: Credentials) => void },
+  errors: {
+    binNotFound: ErrorPayload;
+    versionNotFound: ErrorPayload;
+    authorize: (view: BinView, creds: Credentials) => void;
+  },
 ): Promise<string> {
   const version = legacyVersion(segment, errors.versionNotFound);
   const creds = await readLegacyCredentials(c);

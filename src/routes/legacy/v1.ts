@@ -1,15 +1,15 @@
-import { Hono, type Context } from "hono";
-import type { HonoEnv } from "../../env";
-import { AppError, fromPayload, type ErrorPayload } from "../../errors";
+import { type Context, Hono } from "hono";
 import { readLegacyCredentials } from "../../auth/credentials";
 import { parseRecordBody, parseRecordText, type RecordRules } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, decideVersioning } from "../../bins/service";
-import { openBin } from "../open-bin";
+import type { HonoEnv } from "../../env";
+import { AppError, type ErrorPayload, fromPayload } from "../../errors";
 import { isPlainObject, readBodyText } from "../../http/body";
 import { booleanHeader } from "../../http/headers";
 import { parseId } from "../../http/ids";
 import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
 import type { BinView } from "../../storage/bins";
+import { openBin } from "../open-bin";
 import { isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
 /** JSONBin API v1 (§9) at the root: stringified snippets, always-public bins, `/pretty` reads. */

@@ -1,24 +1,31 @@
-import { Hono, type Context } from "hono";
-import type { HonoEnv } from "../../env";
-import { AppError, type ErrorPayload } from "../../errors";
-import { requireSecretKeyAccount } from "../../auth/account-auth";
-import { readLegacyCredentials, type Credentials } from "../../auth/credentials";
+import { type Context, Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
+import { requireSecretKeyAccount } from "../../auth/account-auth";
+import { type Credentials, readLegacyCredentials } from "../../auth/credentials";
 import { parseRecordBody, V2_RECORD_RULES } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, unwrap, writerFor } from "../../bins/service";
-import { openBin } from "../open-bin";
-import { findCollection, renameCollection, setCollectionSchema } from "../../collections/store";
 import { createCollection } from "../../collections/service";
+import { findCollection, renameCollection, setCollectionSchema } from "../../collections/store";
+import type { HonoEnv } from "../../env";
+import { AppError, type ErrorPayload } from "../../errors";
 import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
 import { booleanHeader, codePointLength, header } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { jsonObjectText, jsonResponse, RawJson, rawJsonResponse } from "../../http/json";
 import { isEmptySchemaBody, parseSchemaDocument, V2_SCHEMA_BODY_RULES } from "../../schemas/body";
-import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
-import { listVersions, type BinView } from "../../storage/bins";
+import { findSchemaDoc, insertSchemaDoc, type SchemaDocRow, updateSchemaDoc } from "../../schemas/store";
+import { type BinView, listVersions } from "../../storage/bins";
 import { charge } from "../../usage/charge";
-import { INVALID_COLLECTION_ID, INVALID_SECRET_KEY, isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
+import { openBin } from "../open-bin";
+import {
+  INVALID_COLLECTION_ID,
+  INVALID_SECRET_KEY,
+  isOwner,
+  legacyUpdateResponse,
+  readLegacyRecord,
+  resolveCreator,
+} from "./common";
 
 /** JSONBin API v2 (§8) at the root, translated onto the v3 services. */
 export const v2 = new Hono<HonoEnv>();
@@ -47,7 +54,8 @@ v2.post("/b", async (c) => {
   const text = await readBodyText(c);
   const requestedPrivate = booleanHeader(c, "private", "private must be true or false", 422);
   const name = header(c, "name") ?? null;
-  if (name !== null && codePointLength(name) > 128) throw new AppError(422, "Bin Name cannot be longer than 128 characters.");
+  if (name !== null && codePointLength(name) > 128)
+    throw new AppError(422, "Bin Name cannot be longer than 128 characters.");
   const rawCollection = header(c, "collection-id");
   const collectionId = rawCollection === undefined ? null : parseId(rawCollection, INVALID_COLLECTION_ID, 422);
 
@@ -233,8 +241,12 @@ v2.put("/s/:id", async (c) => {
   const name = schemaName(c);
   const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to UPDATE Schema Doc");
   const row = await ownSchemaDoc(c, account, id);
-  const schema = name !== undefined && isEmptySchemaBody(text) ? undefined : parseSchemaDocument(c, text, V2_SCHEMA_BODY_RULES);
-  await updateSchemaDoc(c.env.DB, id, { ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
+  const schema =
+    name !== undefined && isEmptySchemaBody(text) ? undefined : parseSchemaDocument(c, text, V2_SCHEMA_BODY_RULES);
+  await updateSchemaDoc(c.env.DB, id, {
+    ...(name !== undefined ? { name } : {}),
+    ...(schema !== undefined ? { schema } : {}),
+  });
   return schemaResponse({ ...row, ...(schema !== undefined ? { schema } : {}) });
 });
 
@@ -257,6 +269,7 @@ v2.get("/e/:id/versions", async (c) => {
 v2.get("/e/requests", async (c) => {
   const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to fetch Pending Requests Count");
   const quota = effectiveLimits(c.env, account).requestQuota;
-  const count = quota === null ? UNLIMITED_REQUESTS : Math.min(UNLIMITED_REQUESTS, Math.max(0, quota - account.requests_used));
+  const count =
+    quota === null ? UNLIMITED_REQUESTS : Math.min(UNLIMITED_REQUESTS, Math.max(0, quota - account.requests_used));
   return jsonResponse({ count });
 });

@@ -1,20 +1,20 @@
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
-import { requireMasterAccount } from "../../auth/account-auth";
-import type { Permissions } from "../../auth/credentials";
-import { generateKey, sha256Hex } from "../../auth/keys";
-import { effectiveLimits } from "../../accounts/limits";
 import {
+  type AccessKeyRow,
   deleteAccessKey,
   findAccessKey,
   insertAccessKey,
   listAccessKeys,
   permissionsOf,
-  type AccessKeyRow,
 } from "../../accounts/access-keys";
+import { effectiveLimits } from "../../accounts/limits";
+import { requireMasterAccount } from "../../auth/account-auth";
+import type { Permissions } from "../../auth/credentials";
+import { generateKey, sha256Hex } from "../../auth/keys";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
 import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
-import { requiredName, type NameRules } from "../../http/headers";
+import { type NameRules, requiredName } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { jsonResponse } from "../../http/json";
 import { charge } from "../../usage/charge";
@@ -85,14 +85,20 @@ accessKeys.post("/", async (c) => {
 });
 
 accessKeys.get("/", async (c) => {
-  const account = await requireMasterAccount(c, "You need to pass X-Master-Key in the header to fetch a list of Access Keys.");
+  const account = await requireMasterAccount(
+    c,
+    "You need to pass X-Master-Key in the header to fetch a list of Access Keys.",
+  );
   await charge(c, account);
   return jsonResponse((await listAccessKeys(c.env.DB, account.id)).map(describe));
 });
 
 accessKeys.delete("/:id", async (c) => {
   const id = parseId(c.req.param("id"), "Invalid Access Key Id provided");
-  const account = await requireMasterAccount(c, "You need to pass X-Master-Key in the header to delete the access key.");
+  const account = await requireMasterAccount(
+    c,
+    "You need to pass X-Master-Key in the header to delete the access key.",
+  );
   const row = await findAccessKey(c.env.DB, account.id, id);
   if (!row) throw new AppError(404, "Access Key not found");
   await charge(c, account);

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { HonoEnv } from "../../env";
-import { requireMasterAccount } from "../../auth/account-auth";
+import { effectiveLimits } from "../../accounts/limits";
 import { rotateMasterKey } from "../../accounts/service";
 import { accountUsage } from "../../accounts/store";
-import { effectiveLimits } from "../../accounts/limits";
+import { requireMasterAccount } from "../../auth/account-auth";
+import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
 
 export const account = new Hono<HonoEnv>();

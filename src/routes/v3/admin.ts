@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { createAccount, describeAccount, getAccount, patchAccount } from "../../accounts/service";
+import { requireAdmin } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { requireAdmin } from "../../auth/account-auth";
-import { createAccount, describeAccount, getAccount, patchAccount } from "../../accounts/service";
 import { isBlank, isPlainObject, parseJson, readBodyText } from "../../http/body";
 import { parseId } from "../../http/ids";
 import { jsonResponse } from "../../http/json";

@@ -1,23 +1,30 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
+import { NEED_MASTER_KEY } from "../../auth/account-auth";
+import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
+import { readV3Credentials } from "../../auth/credentials";
+import type { WriteResult } from "../../bins/bin-writer";
+import { ifMatchPasses, ifNoneMatchHits } from "../../bins/conditional";
+import { resolveDotPath } from "../../bins/dot-path";
+import { compileJsonPath, JsonPathError } from "../../bins/json-path";
+import { parsePatch } from "../../bins/patch";
+import { etagOf, parseRecordBody, type StoredRecord, V3_RECORD_RULES } from "../../bins/records";
+import {
+  checkAndCreateBin,
+  checkAndWriteRecord,
+  decideVersioning,
+  readRecordText,
+  unwrap,
+  writerFor,
+} from "../../bins/service";
 import type { HonoEnv } from "../../env";
 import { AppError, routeNotFound } from "../../errors";
-import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
-import { NEED_MASTER_KEY } from "../../auth/account-auth";
-import { readV3Credentials } from "../../auth/credentials";
 import { readBodyText } from "../../http/body";
 import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/headers";
 import { normalizeId, parseId } from "../../http/ids";
 import { jsonResponse, rawJsonResponse } from "../../http/json";
-import { compileJsonPath, JsonPathError } from "../../bins/json-path";
-import { resolveDotPath } from "../../bins/dot-path";
-import { ifNoneMatchHits, ifMatchPasses } from "../../bins/conditional";
-import { etagOf, parseRecordBody, V3_RECORD_RULES, type StoredRecord } from "../../bins/records";
-import { parsePatch } from "../../bins/patch";
-import type { WriteResult } from "../../bins/bin-writer";
-import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, readRecordText, unwrap, writerFor } from "../../bins/service";
-import { openBin } from "../open-bin";
-import { listRecordsPage, loadCreateContext, type BinView } from "../../storage/bins";
+import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/bins";
 import { charge } from "../../usage/charge";
+import { openBin } from "../open-bin";
 
 export const bins = new Hono<HonoEnv>();
 
@@ -69,12 +76,11 @@ bins.post("/", async (c) => {
   if (payer) await charge(c, payer);
 
   const value = parseRecordBody(c, text, V3_RECORD_RULES);
-  const { bin, record } = await checkAndCreateBin(
-    c.env,
-    { ownerId, private: isPrivate, name, collectionId },
-    value,
-    { owner: payer, schema: collection?.schema ?? null, schemaStatus: 400 },
-  );
+  const { bin, record } = await checkAndCreateBin(c.env, { ownerId, private: isPrivate, name, collectionId }, value, {
+    owner: payer,
+    schema: collection?.schema ?? null,
+    schemaStatus: 400,
+  });
   const metadata = {
     id: bin.id,
     createdAt: bin.createdAt,
@@ -320,7 +326,11 @@ async function openForUpdate(c: C) {
 }
 
 function updateResponse(view: BinView, record: StoredRecord, result: WriteResult): Response {
-  const metadata = { parentId: view.id, private: view.private, ...(result.appended ? { version: result.version } : {}) };
+  const metadata = {
+    parentId: view.id,
+    private: view.private,
+    ...(result.appended ? { version: result.version } : {}),
+  };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
     "X-Bin-Version": String(result.version),
     ETag: result.etag,
@@ -360,7 +370,10 @@ bins.patch("/:id", async (c) => {
 bins.delete("/:id", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
-  const view = await openBin(c, id, creds, { notFound: notFound(), authorize: (v) => authorizeBin("delete", v, creds, v.keys) });
+  const view = await openBin(c, id, creds, {
+    notFound: notFound(),
+    authorize: (v) => authorizeBin("delete", v, creds, v.keys),
+  });
   const ifMatch = checkIfMatch(c, view);
   const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), notFound());
   return jsonResponse({ metadata: { id, versionsDeleted }, message: "Bin deleted successfully" });

@@ -1,21 +1,21 @@
-import { Hono, type Context } from "hono";
-import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
-import { requireMasterAccount } from "../../auth/account-auth";
+import { type Context, Hono } from "hono";
 import type { AccountRow } from "../../accounts/store";
-import { header, requiredName, type NameRules } from "../../http/headers";
-import { parseId } from "../../http/ids";
-import { jsonResponse } from "../../http/json";
+import { requireMasterAccount } from "../../auth/account-auth";
+import { createCollection } from "../../collections/service";
 import {
+  type CollectionRow,
   deleteEmptyCollection,
   findCollection,
   listBinsPage,
   listCollections,
   renameCollection,
   setCollectionSchema,
-  type CollectionRow,
 } from "../../collections/store";
-import { createCollection } from "../../collections/service";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors";
+import { header, type NameRules, requiredName } from "../../http/headers";
+import { parseId } from "../../http/ids";
+import { jsonResponse } from "../../http/json";
 import { findSchemaDoc } from "../../schemas/store";
 import { charge } from "../../usage/charge";
 

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
+import { requireMasterAccount } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { requireMasterAccount } from "../../auth/account-auth";
+import { jsonResponse } from "../../http/json";
 import { charge } from "../../usage/charge";
 import { dmyToIsoDay, logDays, logsCsv, logsOfDay, zipOne } from "../../usage/logs";
-import { jsonResponse } from "../../http/json";
 
 /**
  * §7.1: the account's access logs, one zipped CSV per UTC day. As on every account route, the

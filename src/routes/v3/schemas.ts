@@ -1,14 +1,14 @@
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
+import type { AccountRow } from "../../accounts/store";
+import { requireMasterAccount } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors";
-import { requireMasterAccount } from "../../auth/account-auth";
-import type { AccountRow } from "../../accounts/store";
 import { readBodyText } from "../../http/body";
-import { nameHeader, requiredName, type NameRules } from "../../http/headers";
+import { type NameRules, nameHeader, requiredName } from "../../http/headers";
 import { newId, parseId } from "../../http/ids";
 import { rawJsonResponse } from "../../http/json";
 import { isEmptySchemaBody, parseSchemaDocument, V3_SCHEMA_BODY_RULES } from "../../schemas/body";
-import { findSchemaDoc, insertSchemaDoc, updateSchemaDoc, type SchemaDocRow } from "../../schemas/store";
+import { findSchemaDoc, insertSchemaDoc, type SchemaDocRow, updateSchemaDoc } from "../../schemas/store";
 import { charge } from "../../usage/charge";
 
 /** §5: master key only; no delete route. */
@@ -86,6 +86,9 @@ schemas.put("/:id", async (c) => {
   const row = await ownSchemaDoc(c, account, id);
   const renameOnly = name !== undefined && isEmptySchemaBody(text);
   const schema = renameOnly ? undefined : parseSchemaBody(c, text);
-  await updateSchemaDoc(c.env.DB, id, { ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
+  await updateSchemaDoc(c.env.DB, id, {
+    ...(name !== undefined ? { name } : {}),
+    ...(schema !== undefined ? { schema } : {}),
+  });
   return render({ ...row, ...(name !== undefined ? { name } : {}), ...(schema !== undefined ? { schema } : {}) });
 });
