@@ -1,6 +1,8 @@
+import type { Dialect } from "./errors/spec";
+
 /**
- * Every binding and variable the Worker reads, generated from `wrangler.toml` by `npm run types`
- * into `worker-configuration.d.ts` (`npm test` fails when that file is stale).
+ * Every binding and variable the Worker reads is the global `Env`, generated from `wrangler.toml`
+ * by `npm run types` into `worker-configuration.d.ts` (`npm test` fails when that file is stale).
  */
 export type Env = Cloudflare.Env;
 
@@ -16,4 +18,11 @@ export interface Charge {
   rate?: { limit: number; remaining: number; resetSeconds: number };
 }
 
-export type HonoEnv = { Bindings: Env; Variables: { charge?: Charge } };
+export type HonoEnv = {
+  Bindings: Env;
+  Variables: {
+    charge?: Charge;
+    /** The API a route speaks, when its path does not say it (v1 routes share the root with v2). */
+    dialect?: Dialect;
+  };
+};

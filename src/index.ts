@@ -1,9 +1,12 @@
 import { Hono } from "hono";
 import type { HonoEnv } from "./env";
-import { renderError, routeNotFound } from "./errors";
+import { routeNotFound } from "./errors/app-error";
+import { renderError } from "./errors/render";
 import { cors } from "./http/cors";
+import { settleUsage } from "./routes/charging";
 import { v1 } from "./routes/legacy/v1";
 import { v2 } from "./routes/legacy/v2";
+import { rejectHead } from "./routes/middleware";
 import { accessKeys } from "./routes/v3/access-keys";
 import { account } from "./routes/v3/account";
 import { admin } from "./routes/v3/admin";
@@ -12,16 +15,11 @@ import { collections } from "./routes/v3/collections";
 import { logs } from "./routes/v3/logs";
 import { schemas } from "./routes/v3/schemas";
 import { pruneUsage } from "./usage/logs";
-import { settleUsage } from "./usage/middleware";
 
 const app = new Hono<HonoEnv>({ strict: false });
 
 app.use(cors);
-// Hono answers HEAD with the GET handler (and would charge it); the contract has no HEAD routes.
-app.use(async (c, next) => {
-  if (c.req.method === "HEAD") throw routeNotFound();
-  await next();
-});
+app.use(rejectHead);
 app.use(settleUsage);
 
 app.route("/v3/admin", admin);
@@ -45,5 +43,5 @@ export default {
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(pruneUsage(env, new Date(controller.scheduledTime)));
   },
-} satisfies ExportedHandler<HonoEnv["Bindings"]>;
+} satisfies ExportedHandler<Env>;
 export { BinWriter } from "./bins/bin-writer";

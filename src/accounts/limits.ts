@@ -1,5 +1,3 @@
-import type { Env } from "../env";
-
 export type Plan = "free" | "pro";
 
 export interface Limits {
@@ -67,15 +65,4 @@ export function effectiveLimits(env: Env, row: LimitOverrides): Limits {
 export interface Payer extends LimitOverrides {
   id: string;
   requests_used: number;
-}
-
-/** `<n>mb` when the limit is whole mebibytes, else whole kibibytes rounded down (§3.0). */
-export function formatBytes(bytes: number): string {
-  return bytes % 1_048_576 === 0 ? `${bytes / 1_048_576}mb` : `${Math.floor(bytes / 1024)}kb`;
-}
-
-export function recordTooLargeMessage(plan: Plan, operation: "create" | "update", limitBytes: number): string {
-  return plan === "free"
-    ? `Free users cannot ${operation} a record over ${formatBytes(limitBytes)}`
-    : `Record size cannot be over ${formatBytes(limitBytes)}`;
 }

@@ -1,9 +1,7 @@
 import { generateKey, sha256Hex } from "../auth/keys";
-import type { Env } from "../env";
-import { AppError } from "../errors";
-import { isPlainObject } from "../http/body";
-import { codePointLength } from "../http/headers";
-import { newId } from "../http/ids";
+import { AppError } from "../errors/app-error";
+import { newId } from "../ids";
+import { codePointLength, isPlainObject } from "../values";
 import { effectiveLimits, type Plan } from "./limits";
 import { type AccountRow, accountUsage, findAccount } from "./store";
 
@@ -22,9 +20,9 @@ export interface NewAccountInput {
 
 export async function createAccount(env: Env, input: NewAccountInput) {
   if (input.name !== undefined && !validName(input.name)) {
-    throw new AppError(400, "name must be a string of 1 to 64 characters");
+    throw new AppError("accountNameInvalid");
   }
-  if (input.plan !== undefined && !isPlan(input.plan)) throw new AppError(400, "plan must be free or pro");
+  if (input.plan !== undefined && !isPlan(input.plan)) throw new AppError("accountPlanInvalid");
   const plan: Plan = input.plan ?? "free";
   const masterKey = generateKey();
   const account = {
@@ -52,7 +50,7 @@ export async function describeAccount(env: Env, row: AccountRow) {
 
 export async function getAccount(env: Env, id: string): Promise<AccountRow> {
   const row = await findAccount(env.DB, id);
-  if (!row) throw new AppError(404, "Account not found");
+  if (!row) throw new AppError("accountNotFound");
   return row;
 }
 
@@ -63,7 +61,7 @@ const LIMIT_COLUMNS = {
   requestQuota: "request_quota",
 } as const;
 
-const invalid = (key: string) => new AppError(400, `Invalid value for ${key}`);
+const invalid = (field: string) => new AppError("invalidFieldValue", { field });
 const isPositiveInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
 /** Validates the whole patch before writing anything, then applies it in one statement. The caller has checked that the account exists. */
@@ -93,7 +91,7 @@ export async function patchAccount(env: Env, id: string, patch: Record<string, u
         if (!isPlainObject(value)) throw invalid(key);
         for (const [limit, v] of Object.entries(value)) {
           // Own keys only: `constructor` or `__proto__` must be unknown fields, never a column name.
-          if (!Object.hasOwn(LIMIT_COLUMNS, limit)) throw new AppError(400, `Unknown field: ${limit}`);
+          if (!Object.hasOwn(LIMIT_COLUMNS, limit)) throw new AppError("unknownField", { field: limit });
           const column = LIMIT_COLUMNS[limit as keyof typeof LIMIT_COLUMNS];
           if (v === null) set(column, null);
           else if (limit === "requestQuota" && v === "unlimited") set(column, -1);
@@ -103,7 +101,7 @@ export async function patchAccount(env: Env, id: string, patch: Record<string, u
         }
         break;
       default:
-        throw new AppError(400, `Unknown field: ${key}`);
+        throw new AppError("unknownField", { field: key });
     }
   }
   if (sets.length > 0) {

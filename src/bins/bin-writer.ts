@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Payer } from "../accounts/limits";
-import type { Env } from "../env";
-import { AppError, type ErrorPayload } from "../errors";
+import { AppError } from "../errors/app-error";
+import type { ErrorCode } from "../errors/codes";
+import { settle } from "../errors/rpc";
+import type { NewBinRow, RecordRef } from "../storage/bin-reads";
 import {
   advanceHeadStatement,
   deleteBinStatements,
@@ -9,60 +10,45 @@ import {
   insertBinStatements,
   listRecordKeys,
   loadWriterHead,
-  type NewBinRow,
-  type RecordRef,
-  type SchemaRef,
+  privacyStatement,
+  renameStatement,
   upsertRecordStatement,
   type WriterHead,
-} from "../storage/bins";
+} from "../storage/bin-writes";
 import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
 import { ifMatchPasses } from "./conditional";
-import { applyPatch, type ParsedPatch, PatchConflict } from "./patch";
-import { checkRecordShape, etagOf, type StoredRecord, toStoredRecord, V3_RECORD_RULES } from "./records";
-import { enforceRecordSize, enforceSchema } from "./service";
-
-export const MAX_VERSIONS = 1000;
+import { applyPatch, PatchConflict } from "./patch/engine";
+import { checkRecord } from "./record-checks";
+import { etagOf, type StoredRecord } from "./records";
+import {
+  type CreateResult,
+  MAX_VERSIONS,
+  type MetaChange,
+  type PatchChange,
+  type WriteRequest,
+  type WriteResult,
+  type WriterCall,
+} from "./writer-protocol";
 
 const RETIRED = "retired:";
 const DEFAULT_BODY_GRACE_SECONDS = 60;
+/** How often a guarded commit is retried after finding the head moved by someone else. */
+const COMMIT_ATTEMPTS = 3;
 
 /** How long a superseded body outlives the head that stopped pointing to it. */
 function bodyGraceMs(env: Env): number {
-  const seconds = Number(env.BODY_GRACE_SECONDS ?? DEFAULT_BODY_GRACE_SECONDS);
+  const seconds = Number(env.BODY_GRACE_SECONDS || DEFAULT_BODY_GRACE_SECONDS);
   return (Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_BODY_GRACE_SECONDS) * 1000;
 }
 
-/** Failures are returned, not thrown: error classes do not survive the RPC boundary. */
-export type Outcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "precondition_failed"; etag: string }
-  | { ok: false; reason: "rejected"; error: ErrorPayload };
-
-/** A patch is applied to the latest record here, under the bin's lock, then checked like a PUT body. */
-export interface PatchChange {
-  patch: ParsedPatch;
-  owner: Payer | null;
-  schema: SchemaRef | null;
-}
-
-export type WriteRequest = {
-  binId: string;
-  versioned: boolean;
-  ifMatch?: string;
-} & ({ record: StoredRecord } | { patch: PatchChange });
-
-export interface WriteResult {
-  version: number;
-  /** True when the write appended a version (the response then carries `metadata.version`). */
-  appended: boolean;
-  capReached: boolean;
-  etag: string;
-  /** The record a patch produced (a replace already knows its record). */
-  patched?: StoredRecord;
-}
-
 const newToken = (): string => crypto.randomUUID();
+
+/** One guarded commit: the statements (the first advances the head token), the bodies they point to, and what follows. */
+interface Commit<T> {
+  statements: D1PreparedStatement[];
+  newBodies: string[];
+  after: () => Promise<T>;
+}
 
 /**
  * One instance per bin (named by the bin id) and the only writer of that bin's rows and bodies.
@@ -86,30 +72,41 @@ export class BinWriter extends DurableObject<Env> {
     return result;
   }
 
-  private async currentHead(binId: string): Promise<WriterHead | null> {
+  private async currentHead(binId: string, notFound: ErrorCode): Promise<WriterHead> {
     this.head ??= (await loadWriterHead(this.env.DB, binId)) ?? undefined;
-    return this.head ?? null;
+    if (!this.head) throw new AppError(notFound);
+    return this.head;
   }
 
   /**
-   * Commits a batch whose first statement advances the head token. Returns false when the head had
-   * moved on (a stale writer): nothing was applied and the new bodies are removed. When D1 throws we
-   * cannot know whether the batch landed, so the new body is kept (at worst an orphan) and the head
-   * is re-read before the next write.
+   * Plans a change against the current head and commits it, guarded by the head's token. When the
+   * head had moved on (a stale writer), nothing was applied: the new bodies are removed, the head is
+   * re-read and the change planned again. When D1 throws we cannot know whether the batch landed, so
+   * the new bodies are kept (at worst orphans) and the head is re-read before the next write.
    */
-  private async commit(statements: D1PreparedStatement[], newBodies: string[]): Promise<boolean> {
-    let changed: number;
-    try {
-      const [headUpdate] = await this.env.DB.batch(statements);
-      changed = headUpdate?.meta.changes ?? 0;
-    } catch (err) {
+  private async guarded<T>(
+    binId: string,
+    notFound: ErrorCode,
+    plan: (head: WriterHead, token: string) => Promise<Commit<T> | { unchanged: T }>,
+  ): Promise<T> {
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      const head = await this.currentHead(binId, notFound);
+      const token = newToken();
+      const change = await plan(head, token);
+      if ("unchanged" in change) return change.unchanged;
+      let changed: number;
+      try {
+        const [headUpdate] = await this.env.DB.batch(change.statements);
+        changed = headUpdate?.meta.changes ?? 0;
+      } catch (err) {
+        this.head = undefined;
+        throw err;
+      }
+      if (changed === 1) return change.after();
       this.head = undefined;
-      throw err;
+      this.discard(change.newBodies);
     }
-    if (changed === 1) return true;
-    this.head = undefined;
-    this.discard(newBodies);
-    return false;
+    throw new Error(`bin ${binId}: head kept moving under the writer`);
   }
 
   /** Bodies no committed head ever pointed to: nobody can be reading them, delete now. */
@@ -147,170 +144,153 @@ export class BinWriter extends DurableObject<Env> {
     if (later.length > 0) await this.ctx.storage.setAlarm(Math.min(...later));
   }
 
-  async create(bin: NewBinRow, record: StoredRecord): Promise<{ etag: string } | { idTaken: true }> {
-    return this.exclusive(async () => {
-      const base: RecordRef = {
-        version: 0,
-        bodyKey: newBodyKey(bin.id),
-        hash: record.hash,
-        size: record.size,
-        updatedAt: bin.createdAt,
-      };
-      await putBody(this.env.BODIES, base.bodyKey, record.text);
-      const token = newToken();
-      try {
-        await this.env.DB.batch(insertBinStatements(this.env.DB, bin, base, token));
-      } catch (err) {
-        if (String(err).includes("UNIQUE constraint failed")) {
-          this.discard([base.bodyKey]);
-          return { idTaken: true as const };
-        }
-        throw err;
-      }
-      this.head = { versionCount: 0, writeToken: token, latest: base };
-      return { etag: etagOf(0, base.hash) };
-    });
-  }
-
-  async write(req: WriteRequest): Promise<Outcome<WriteResult>> {
-    return this.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const head = await this.currentHead(req.binId);
-        if (!head) return { ok: false, reason: "not_found" };
-        const current = etagOf(head.latest.version, head.latest.hash);
-        if (!ifMatchPasses(req.ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
-
-        let record: StoredRecord;
-        if ("record" in req) {
-          record = req.record;
-        } else {
-          const patched = await this.patched(head, req.patch);
-          if ("error" in patched) return { ok: false, reason: "rejected", error: patched.error };
-          record = patched.record;
-        }
-
-        const n = head.versionCount;
-        const appended = req.versioned && n < MAX_VERSIONS;
-        const rec: RecordRef = {
-          version: appended ? n + 1 : n,
-          bodyKey: newBodyKey(req.binId),
+  create(bin: NewBinRow, record: StoredRecord): WriterCall<CreateResult> {
+    return settle(() =>
+      this.exclusive(async () => {
+        const base: RecordRef = {
+          version: 0,
+          bodyKey: newBodyKey(bin.id),
           hash: record.hash,
           size: record.size,
-          updatedAt: new Date().toISOString(),
+          updatedAt: bin.createdAt,
         };
-        await putBody(this.env.BODIES, rec.bodyKey, record.text);
+        await putBody(this.env.BODIES, base.bodyKey, record.text);
         const token = newToken();
-        const db = this.env.DB;
-        const committed = await this.commit(
-          [
-            advanceHeadStatement(db, req.binId, rec.version, head.writeToken, token),
-            upsertRecordStatement(db, req.binId, rec, token),
-          ],
-          [rec.bodyKey],
-        );
-        if (!committed) {
-          if (attempt < 3) continue;
-          throw new Error(`bin ${req.binId}: head kept moving under the writer`);
+        try {
+          await this.env.DB.batch(insertBinStatements(this.env.DB, bin, base, token));
+        } catch (err) {
+          if (String(err).includes("UNIQUE constraint failed")) {
+            this.discard([base.bodyKey]);
+            return { idTaken: true as const };
+          }
+          throw err;
         }
-        this.head = { versionCount: rec.version, writeToken: token, latest: rec };
-        if (!appended) await this.retire([head.latest.bodyKey]);
-        return {
-          ok: true,
-          value: {
-            version: rec.version,
-            appended,
-            capReached: req.versioned && !appended,
-            etag: etagOf(rec.version, rec.hash),
-            ...("patch" in req ? { patched: record } : {}),
-          },
-        };
-      }
-    });
+        this.head = { versionCount: 0, writeToken: token, latest: base };
+        return { etag: etagOf(0, base.hash) };
+      }),
+    );
+  }
+
+  write(req: WriteRequest): WriterCall<WriteResult> {
+    return settle(() =>
+      this.exclusive(() =>
+        this.guarded(req.binId, "binNotFoundForUpdate", async (head, token) => {
+          const current = etagOf(head.latest.version, head.latest.hash);
+          if (!ifMatchPasses(req.ifMatch, current)) throw new AppError("preconditionFailed", { etag: current });
+          const record = "record" in req ? req.record : await this.patched(head, req.patch);
+          const n = head.versionCount;
+          const appended = req.versioned && n < MAX_VERSIONS;
+          const rec: RecordRef = {
+            version: appended ? n + 1 : n,
+            bodyKey: newBodyKey(req.binId),
+            hash: record.hash,
+            size: record.size,
+            updatedAt: new Date().toISOString(),
+          };
+          await putBody(this.env.BODIES, rec.bodyKey, record.text);
+          const db = this.env.DB;
+          return {
+            statements: [
+              advanceHeadStatement(db, req.binId, rec.version, head.writeToken, token),
+              upsertRecordStatement(db, req.binId, rec, token),
+            ],
+            newBodies: [rec.bodyKey],
+            after: async () => {
+              this.head = { versionCount: rec.version, writeToken: token, latest: rec };
+              if (!appended) await this.retire([head.latest.bodyKey]);
+              return {
+                version: rec.version,
+                appended,
+                capReached: req.versioned && !appended,
+                etag: etagOf(rec.version, rec.hash),
+                ...("patch" in req ? { patched: record } : {}),
+              };
+            },
+          };
+        }),
+      ),
+    );
   }
 
   /** Applies a patch to the latest record and runs the checks a PUT body gets (§10.1). */
-  private async patched(
-    head: WriterHead,
-    change: PatchChange,
-  ): Promise<{ record: StoredRecord } | { error: ErrorPayload }> {
+  private async patched(head: WriterHead, change: PatchChange): Promise<StoredRecord> {
     const text = await getBody(this.env.BODIES, head.latest.bodyKey);
     if (text === null) throw new Error("the latest body is missing under a committed head");
+    let value: unknown;
     try {
-      const value = applyPatch(JSON.parse(text), change.patch);
-      checkRecordShape(value, V3_RECORD_RULES);
-      const record = await toStoredRecord(value);
-      enforceRecordSize(this.env, change.owner, record, "update");
-      enforceSchema(change.schema, value);
-      return { record };
+      value = applyPatch(JSON.parse(text), change.patch);
     } catch (err) {
-      if (err instanceof PatchConflict) return { error: { status: 409, message: "JSON Patch could not be applied" } };
-      if (err instanceof AppError) {
-        return { error: { status: err.status, message: err.message, ...(err.extra ? { extra: err.extra } : {}) } };
-      }
+      if (err instanceof PatchConflict) throw new AppError("patchConflict");
       throw err;
     }
+    return checkRecord(this.env, value, { owner: change.owner, schema: change.schema, operation: "update" });
   }
 
-  async remove(binId: string, ifMatch?: string): Promise<Outcome<{ versionsDeleted: number }>> {
-    return this.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const head = await this.currentHead(binId);
-        if (!head) return { ok: false, reason: "not_found" };
-        const current = etagOf(head.latest.version, head.latest.hash);
-        if (!ifMatchPasses(ifMatch, current)) return { ok: false, reason: "precondition_failed", etag: current };
-        if (!(await this.commit(deleteBinStatements(this.env.DB, binId, head.writeToken), []))) {
-          if (attempt < 3) continue;
-          throw new Error(`bin ${binId}: head kept moving under the writer`);
-        }
-        this.head = undefined;
-        // Sweeping the whole prefix also collects orphans left by failed writes. Nothing points
-        // at these bodies any more, so the response need not wait.
-        this.ctx.waitUntil(
-          deleteAllBodies(this.env.BODIES, binId).catch((err) => console.error("failed to sweep bodies", err)),
-        );
-        return { ok: true, value: { versionsDeleted: head.versionCount } };
-      }
-    });
+  remove(binId: string, ifMatch?: string): WriterCall<{ versionsDeleted: number }> {
+    return settle(() =>
+      this.exclusive(() =>
+        this.guarded(binId, "binNotFound", async (head) => {
+          const current = etagOf(head.latest.version, head.latest.hash);
+          if (!ifMatchPasses(ifMatch, current)) throw new AppError("preconditionFailed", { etag: current });
+          return {
+            statements: deleteBinStatements(this.env.DB, binId, head.writeToken),
+            newBodies: [],
+            after: async () => {
+              this.head = undefined;
+              // Sweeping the whole prefix also collects orphans left by failed writes. Nothing points
+              // at these bodies any more, so the response need not wait.
+              this.ctx.waitUntil(
+                deleteAllBodies(this.env.BODIES, binId).catch((err) => console.error("failed to sweep bodies", err)),
+              );
+              return { versionsDeleted: head.versionCount };
+            },
+          };
+        }),
+      ),
+    );
   }
 
   /** Deletes versions 1..N; with `preserveLatest` the latest first becomes the base. */
-  async deleteVersions(binId: string, preserveLatest: boolean): Promise<Outcome<{ versionsDeleted: number }>> {
-    return this.exclusive(async () => {
-      for (let attempt = 1; ; attempt++) {
-        const head = await this.currentHead(binId);
-        if (!head) return { ok: false, reason: "not_found" };
-        if (head.versionCount === 0) return { ok: true, value: { versionsDeleted: 0 } };
-        const stored = await listRecordKeys(this.env.DB, binId);
-        const db = this.env.DB;
-        const token = newToken();
-        const statements = [advanceHeadStatement(db, binId, 0, head.writeToken, token)];
-        if (preserveLatest) statements.push(upsertRecordStatement(db, binId, { ...head.latest, version: 0 }, token));
-        statements.push(deleteVersionsStatement(db, binId, token));
-        if (!(await this.commit(statements, []))) {
-          if (attempt < 3) continue;
-          throw new Error(`bin ${binId}: head kept moving under the writer`);
-        }
-        const garbage = stored
-          .filter((r) => (preserveLatest ? r.body_key !== head.latest.bodyKey : r.version >= 1))
-          .map((r) => r.body_key);
-        this.head = preserveLatest
-          ? { versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
-          : undefined;
-        await this.retire(garbage);
-        return { ok: true, value: { versionsDeleted: head.versionCount } };
-      }
-    });
+  deleteVersions(binId: string, preserveLatest: boolean): WriterCall<{ versionsDeleted: number }> {
+    return settle(() =>
+      this.exclusive(() =>
+        this.guarded<{ versionsDeleted: number }>(binId, "binNotFound", async (head, token) => {
+          if (head.versionCount === 0) return { unchanged: { versionsDeleted: 0 } };
+          const stored = await listRecordKeys(this.env.DB, binId);
+          const db = this.env.DB;
+          const statements = [advanceHeadStatement(db, binId, 0, head.writeToken, token)];
+          if (preserveLatest) statements.push(upsertRecordStatement(db, binId, { ...head.latest, version: 0 }, token));
+          statements.push(deleteVersionsStatement(db, binId, token));
+          return {
+            statements,
+            newBodies: [],
+            after: async () => {
+              const garbage = stored
+                .filter((r) => (preserveLatest ? r.body_key !== head.latest.bodyKey : r.version >= 1))
+                .map((r) => r.body_key);
+              this.head = preserveLatest
+                ? { versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
+                : undefined;
+              await this.retire(garbage);
+              return { versionsDeleted: head.versionCount };
+            },
+          };
+        }),
+      ),
+    );
   }
 
   /** Metadata changes go through here too, so they are ordered with the bin's other writes. */
-  async setMeta(binId: string, change: { name: string } | { private: boolean }): Promise<Outcome<null>> {
-    return this.exclusive(async () => {
-      const statement =
-        "name" in change
-          ? this.env.DB.prepare("UPDATE bins SET name = ? WHERE id = ?").bind(change.name, binId)
-          : this.env.DB.prepare("UPDATE bins SET private = ? WHERE id = ?").bind(change.private ? 1 : 0, binId);
-      const result = await statement.run();
-      return result.meta.changes === 1 ? { ok: true, value: null } : { ok: false, reason: "not_found" };
-    });
+  setMeta(binId: string, change: MetaChange): WriterCall<null> {
+    return settle(() =>
+      this.exclusive(async () => {
+        const db = this.env.DB;
+        const statement =
+          "name" in change ? renameStatement(db, binId, change.name) : privacyStatement(db, binId, change.private);
+        const result = await statement.run();
+        if (result.meta.changes !== 1) throw new AppError("binNotFound");
+        return null;
+      }),
+    );
   }
 }

@@ -1,6 +1,5 @@
-import type { Context } from "hono";
-import { AppError } from "../errors";
-import { isBlank, isJsonContentType, isPlainObject, parseJson } from "../http/body";
+import { AppError } from "../errors/app-error";
+import { isBlank, isMediaType, isPlainObject, parseJson } from "../values";
 
 /** A record as stored: compact JSON text, its UTF-8 size, and the hash its ETag is built from. */
 export interface StoredRecord {
@@ -9,55 +8,27 @@ export interface StoredRecord {
   hash: string;
 }
 
-/** The wording of the record body rules differs between v3 (400) and the legacy APIs (422). */
-export interface RecordRules {
-  status: 400 | 422;
-  notJson: string;
-  blank: string;
-  invalidJson: string;
-  emptyObject: string;
-  scalar: string;
-}
-
-export const V3_RECORD_RULES: RecordRules = {
-  status: 400,
-  notJson: "You need to pass Content-Type set to application/json",
-  blank: "Bin cannot be blank",
-  invalidJson: "Invalid JSON. Please try again",
-  emptyObject: "Bin cannot be blank",
-  scalar: "Record must be a JSON object or array",
-};
-
-export const V2_RECORD_RULES: RecordRules = {
-  status: 422,
-  notJson: "Expected content type - application/json",
-  blank: "JSON cannot be empty",
-  invalidJson: "Invalid JSON. Please try again",
-  emptyObject: "JSON cannot be empty",
-  scalar: "Record must be a JSON object or array",
-};
-
-/** R1–R5 of §1.2, in order, on a request body. */
-export function parseRecordBody(c: Context, text: string, rules: RecordRules): unknown {
-  if (!isJsonContentType(c)) throw new AppError(rules.status, rules.notJson);
-  return parseRecordText(text, rules);
+/** R1–R5 of §1.2, in order, on a request body. Each API words the codes its own way. */
+export function parseRecord(contentType: string | undefined, text: string): unknown {
+  if (!isMediaType(contentType)) throw new AppError("contentTypeNotJson");
+  return parseRecordText(text);
 }
 
 /** R2–R5 on JSON text (v1's stringified `snippet` reuses this). */
-export function parseRecordText(text: string, rules: RecordRules): unknown {
-  if (isBlank(text)) throw new AppError(rules.status, rules.blank);
+export function parseRecordText(text: string): unknown {
+  if (isBlank(text)) throw new AppError("recordBlank");
   const parsed = parseJson(text);
-  if (!parsed.ok) throw new AppError(rules.status, rules.invalidJson);
-  checkRecordShape(parsed.value, rules);
+  if (!parsed.ok) throw new AppError("invalidJson");
+  checkRecordShape(parsed.value);
   return parsed.value;
 }
 
-/** Also applied to the result of a patch, so a patch cannot produce what a PUT may not store. */
-export function checkRecordShape(value: unknown, rules: RecordRules): void {
+/** R4–R5. Also applied to the result of a patch, so a patch cannot produce what a PUT may not store. */
+export function checkRecordShape(value: unknown): void {
   if (isPlainObject(value)) {
-    if (Object.keys(value).length === 0) throw new AppError(rules.status, rules.emptyObject);
+    if (Object.keys(value).length === 0) throw new AppError("recordBlank");
   } else if (!Array.isArray(value)) {
-    throw new AppError(rules.status, rules.scalar);
+    throw new AppError("recordNotContainer");
   }
 }
 

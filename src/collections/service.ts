@@ -1,8 +1,7 @@
 import { effectiveLimits } from "../accounts/limits";
 import type { AccountRow } from "../accounts/store";
-import type { Env } from "../env";
-import { AppError } from "../errors";
-import { newId } from "../http/ids";
+import { AppError } from "../errors/app-error";
+import { newId } from "../ids";
 import { type CollectionRow, insertCollection } from "./store";
 
 /** Creates a collection within the account's plan limit; the 403 wording is the same on v3 and v2. */
@@ -15,7 +14,7 @@ export async function createCollection(env: Env, account: AccountRow, name: stri
     created_at: new Date().toISOString(),
   };
   if (!(await insertCollection(env.DB, row, effectiveLimits(env, account).maxCollections))) {
-    throw new AppError(403, "Collection limit reached for your plan");
+    throw new AppError("collectionLimit");
   }
   return row;
 }

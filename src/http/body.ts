@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { HonoEnv } from "../env";
-import { AppError } from "../errors";
+import { AppError } from "../errors/app-error";
 
 const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
 
@@ -9,10 +9,9 @@ const DEFAULT_MAX_REQUEST_BYTES = 10_485_760;
  * else by counting bytes as they stream in, so an oversized body is never buffered whole.
  */
 export async function readBodyText(c: Context<HonoEnv>): Promise<string> {
-  const max = Number(c.env.MAX_REQUEST_BYTES ?? DEFAULT_MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
-  const tooLarge = () => new AppError(413, "Request body too large");
+  const max = Number(c.env.MAX_REQUEST_BYTES || DEFAULT_MAX_REQUEST_BYTES) || DEFAULT_MAX_REQUEST_BYTES;
   const declared = Number(c.req.header("Content-Length"));
-  if (Number.isFinite(declared) && declared > max) throw tooLarge();
+  if (Number.isFinite(declared) && declared > max) throw new AppError("bodyTooLarge");
   const stream = c.req.raw.body;
   if (!stream) return "";
   const chunks: Uint8Array[] = [];
@@ -24,7 +23,7 @@ export async function readBodyText(c: Context<HonoEnv>): Promise<string> {
     total += value.byteLength;
     if (total > max) {
       await reader.cancel();
-      throw tooLarge();
+      throw new AppError("bodyTooLarge");
     }
     chunks.push(value);
   }
@@ -36,25 +35,3 @@ export async function readBodyText(c: Context<HonoEnv>): Promise<string> {
   }
   return new TextDecoder().decode(bytes);
 }
-
-/** Media type `application/json`, any case, parameters allowed. */
-export function isJsonContentType(c: Context, mediaType = "application/json"): boolean {
-  const value = c.req.header("Content-Type");
-  if (!value) return false;
-  return value.split(";")[0]!.trim().toLowerCase() === mediaType;
-}
-
-export type ParsedJson = { ok: true; value: unknown } | { ok: false };
-
-export function parseJson(text: string): ParsedJson {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-export const isBlank = (text: string): boolean => text.trim() === "";
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);

@@ -1,5 +1,7 @@
 import type { Context } from "hono";
-import { AppError } from "../errors";
+import { AppError } from "../errors/app-error";
+import type { NamedResource } from "../errors/codes";
+import { codePointLength } from "../values";
 
 /** A header's trimmed value; empty counts as absent (§1.2). */
 export function header(c: Context, name: string): string | undefined {
@@ -7,21 +9,15 @@ export function header(c: Context, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-/**
- * Strict `true`/`false` (case-insensitive); `undefined` when absent.
- * `status` is 400 on v3 and 422 on the legacy APIs.
- */
-export function booleanHeader(c: Context, name: string, message: string, status: 400 | 422 = 400): boolean | undefined {
+/** Strict `true`/`false` (case-insensitive); `undefined` when absent (§1.3). */
+export function booleanHeader(c: Context, name: string): boolean | undefined {
   const value = header(c, name);
   if (value === undefined) return undefined;
   const lower = value.toLowerCase();
   if (lower === "true") return true;
   if (lower === "false") return false;
-  throw new AppError(status, message);
+  throw new AppError("headerNotBoolean", { header: name });
 }
-
-/** Names are counted in Unicode code points, not UTF-16 units (§1.3): an emoji is one character. */
-export const codePointLength = (text: string): number => [...text].length;
 
 /** Name headers distinguish absent from blank (§1.2); length is counted in code points. */
 export type NameHeader = { kind: "absent" } | { kind: "blank" } | { kind: "value"; value: string; length: number };
@@ -41,19 +37,21 @@ export function metadataWanted(c: Context): boolean {
   return fromHeader !== "false" && fromQuery !== "false";
 }
 
-export interface NameRules {
-  header: string;
-  max: number;
-  missing: string;
-  blank: string;
-  tooLong: string;
-}
+const NAME_HEADERS: Record<NamedResource, string> = {
+  collection: "X-Collection-Name",
+  schemaDoc: "X-Schema-Doc-Name",
+  accessKey: "X-Key-Name",
+};
 
-/** A required name header (`X-Collection-Name`, `X-Schema-Doc-Name`, `X-Key-Name`). */
-export function requiredName(c: Context, rules: NameRules): string {
-  const name = nameHeader(c, rules.header);
-  if (name.kind === "absent") throw new AppError(400, rules.missing);
-  if (name.kind === "blank") throw new AppError(400, rules.blank);
-  if (name.length > rules.max) throw new AppError(400, rules.tooLong);
+/** A required 1–32 code point name header (`X-Collection-Name`, `X-Schema-Doc-Name`, `X-Key-Name`). */
+export function requiredName(c: Context, resource: NamedResource): string {
+  const name = nameHeader(c, NAME_HEADERS[resource]);
+  if (name.kind === "absent") throw new AppError("nameMissing", { resource });
+  if (name.kind === "blank") throw new AppError("nameBlank", { resource });
+  if (name.length > 32) throw new AppError("nameTooLong", { resource });
   return name.value;
 }
+
+/** The same header when sent (validated), else undefined. */
+export const optionalName = (c: Context, resource: NamedResource): string | undefined =>
+  nameHeader(c, NAME_HEADERS[resource]).kind === "absent" ? undefined : requiredName(c, resource);

@@ -1,6 +1,5 @@
 import { strToU8, zipSync } from "fflate";
-import type { Context } from "hono";
-import type { Charge, Env, HonoEnv } from "../env";
+import type { Charge } from "../env";
 
 export interface LogRow {
   time: string;
@@ -12,23 +11,32 @@ export interface LogRow {
   user_agent: string | null;
 }
 
+/** What the access log keeps of a request and its answer (§7.1). */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  status: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
 const BIN_IN_PATH = /\/(?:b|e)\/(?:update\/)?([0-9a-fA-F]{24})(?:\/|$)/;
 
-export const accessLogsEnabled = (env: Env): boolean => (env.ACCESS_LOGS ?? "true").toLowerCase() !== "false";
+export const accessLogsEnabled = (env: Env): boolean => (env.ACCESS_LOGS || "true").toLowerCase() !== "false";
 
 /**
  * The writes a charged request owes after its response: the deferred counter increment (accounts
  * without a quota) and the access log row. One batch, run with waitUntil: the response never waits.
  */
-export function afterResponseStatements(c: Context<HonoEnv>, charge: Charge): D1PreparedStatement[] {
-  const db = c.env.DB;
+export function afterResponseStatements(env: Env, charge: Charge, request: LoggedRequest): D1PreparedStatement[] {
+  const db = env.DB;
   const statements: D1PreparedStatement[] = [];
   if (charge.deferred) {
     statements.push(
       db.prepare("UPDATE accounts SET requests_used = requests_used + 1 WHERE id = ?").bind(charge.accountId),
     );
   }
-  if (accessLogsEnabled(c.env)) {
+  if (accessLogsEnabled(env)) {
     const time = new Date().toISOString();
     statements.push(
       db
@@ -39,12 +47,12 @@ export function afterResponseStatements(c: Context<HonoEnv>, charge: Charge): D1
           charge.accountId,
           time.slice(0, 10),
           time,
-          c.req.method,
-          c.req.path,
-          BIN_IN_PATH.exec(c.req.path)?.[1]?.toLowerCase() ?? null,
-          c.res.status,
-          c.req.header("CF-Connecting-IP") ?? null,
-          c.req.header("User-Agent") ?? null,
+          request.method,
+          request.path,
+          BIN_IN_PATH.exec(request.path)?.[1]?.toLowerCase() ?? null,
+          request.status,
+          request.ip,
+          request.userAgent,
         ),
     );
   }
@@ -101,7 +109,7 @@ export function zipOne(fileName: string, content: string): Uint8Array {
 
 /** Scheduled job: drop log days past retention and rate-limit windows that have closed. */
 export async function pruneUsage(env: Env, now: Date): Promise<void> {
-  const days = Number(env.LOG_RETENTION_DAYS ?? 30);
+  const days = Number(env.LOG_RETENTION_DAYS || 30);
   const keep = Number.isInteger(days) && days > 0 ? days : 30;
   const cutoff = new Date(now.getTime() - keep * 86_400_000).toISOString().slice(0, 10);
   await env.DB.batch([

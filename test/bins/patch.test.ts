@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, PatchConflict, parsePatch } from "../../src/bins/patch";
-import { AppError } from "../../src/errors";
+import { applyPatch, PatchConflict } from "../../src/bins/patch/engine";
+import { parsePatch } from "../../src/bins/patch/parse";
+import { AppError } from "../../src/errors/app-error";
 
 const MERGE = "application/merge-patch+json";
 const JSON_PATCH = "application/json-patch+json";

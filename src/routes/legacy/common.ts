@@ -1,22 +1,19 @@
 import type { Context } from "hono";
 import type { Payer } from "../../accounts/limits";
 import { isOwnerMaster } from "../../auth/bin-access";
-import { type Credentials, readLegacyCredentials } from "../../auth/credentials";
-import type { WriteResult } from "../../bins/bin-writer";
+import type { Credentials } from "../../auth/credentials";
 import type { StoredRecord } from "../../bins/records";
 import { readRecordText } from "../../bins/service";
-import type { Env, HonoEnv } from "../../env";
-import { AppError, type ErrorPayload, fromPayload } from "../../errors";
+import type { WriteResult } from "../../bins/writer-protocol";
+import type { HonoEnv } from "../../env";
+import { AppError } from "../../errors/app-error";
 import { jsonObjectText, RawJson, rawJsonResponse } from "../../http/json";
-import { type BinView, loadCreateContext, type SchemaRef } from "../../storage/bins";
-import { charge } from "../../usage/charge";
+import { type BinView, loadCreateContext, type SchemaRef } from "../../storage/bin-reads";
+import { charge } from "../charging";
+import { readLegacyCredentials } from "../keys";
 import { openBin } from "../open-bin";
 
 // What v2 and v1 share: `secret-key` is the master key, and on a bin only its owner's key counts.
-
-export const INVALID_SECRET_KEY = "Invalid secret key provided.";
-export const INVALID_COLLECTION_ID = "Invalid Collection ID";
-export const NEED_SECRET_KEY_TO_CREATE = "You need to pass a secret-key in the header to Create a Bin";
 
 const anonymousBinsAllowed = (env: Env): boolean => env.ALLOW_ANONYMOUS_BINS?.trim().toLowerCase() === "true";
 
@@ -41,26 +38,26 @@ export async function resolveCreator(
 ): Promise<Creator> {
   const creds = await readLegacyCredentials(c);
   if (!creds.masterHash) {
-    if (!options.anonymousOk || !anonymousBinsAllowed(c.env)) throw new AppError(401, NEED_SECRET_KEY_TO_CREATE);
+    if (!options.anonymousOk || !anonymousBinsAllowed(c.env)) {
+      throw new AppError("secretKeyMissing", { action: "createBin" });
+    }
     return { ownerId: null, payer: null, schema: null };
   }
   const context = await loadCreateContext(c.env.DB, creds, options.collectionId ?? null);
   const ownerId = context.keys.masterAccountId;
-  if (!ownerId) throw new AppError(401, INVALID_SECRET_KEY);
-  if (options.collectionId && context.collection?.accountId !== ownerId) {
-    throw new AppError(422, INVALID_COLLECTION_ID);
-  }
+  if (!ownerId) throw new AppError("secretKeyInvalid");
+  if (options.collectionId && context.collection?.accountId !== ownerId) throw new AppError("invalidCollectionId");
   const payer = context.payer(ownerId);
   if (payer) await charge(c, payer);
   return { ownerId, payer, schema: context.collection?.schema ?? null };
 }
 
 /** A legacy read's version segment: none = the base (§8.2, unlike v3), `latest`, or 1..N. */
-function legacyVersion(segment: string | undefined, notFound: ErrorPayload): number | null {
+function legacyVersion(segment: string | undefined): number | null {
   if (segment === undefined) return 0;
   if (segment === "latest") return null;
   const n = /^\d{1,9}$/.test(segment) ? Number(segment) : 0;
-  if (n < 1) throw fromPayload(notFound);
+  if (n < 1) throw new AppError("binVersionNotFound");
   return n;
 }
 
@@ -69,20 +66,16 @@ export async function readLegacyRecord(
   c: Context<HonoEnv>,
   id: string,
   segment: string | undefined,
-  errors: {
-    binNotFound: ErrorPayload;
-    versionNotFound: ErrorPayload;
-    authorize: (view: BinView, creds: Credentials) => void;
-  },
+  authorizeView: (view: BinView, creds: Credentials) => void,
 ): Promise<string> {
-  const version = legacyVersion(segment, errors.versionNotFound);
+  const version = legacyVersion(segment);
   const creds = await readLegacyCredentials(c);
-  const authorize = (v: BinView) => errors.authorize(v, creds);
-  const view = await openBin(c, id, creds, { notFound: errors.binNotFound, version, authorize, read: true });
-  if (!view.record) throw fromPayload(errors.versionNotFound);
+  const authorize = (v: BinView) => authorizeView(v, creds);
+  const view = await openBin(c, id, creds, { version, authorize, read: true });
+  if (!view.record) throw new AppError("binVersionNotFound");
   const found = await readRecordText(c.env, view, creds, version, authorize);
   // Gone between the lookup and the body fetch: the bin was deleted, or its versions were.
-  if (!found) throw fromPayload(version ? errors.versionNotFound : errors.binNotFound);
+  if (!found) throw new AppError(version ? "binVersionNotFound" : "binNotFound");
   return found.text;
 }
 

@@ -1,75 +1,73 @@
 import { type Context, Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
-import { requireSecretKeyAccount } from "../../auth/account-auth";
-import { type Credentials, readLegacyCredentials } from "../../auth/credentials";
-import { parseRecordBody, V2_RECORD_RULES } from "../../bins/records";
-import { checkAndCreateBin, checkAndWriteRecord, decideVersioning, unwrap, writerFor } from "../../bins/service";
+import type { Credentials } from "../../auth/credentials";
+import { parseRecord } from "../../bins/records";
+import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
+import { decideVersioning } from "../../bins/versioning";
+import { writerFor } from "../../bins/writer-protocol";
 import { createCollection } from "../../collections/service";
 import { findCollection, renameCollection, setCollectionSchema } from "../../collections/store";
 import type { HonoEnv } from "../../env";
-import { AppError, type ErrorPayload } from "../../errors";
-import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
-import { booleanHeader, codePointLength, header } from "../../http/headers";
-import { newId, parseId } from "../../http/ids";
+import { AppError } from "../../errors/app-error";
+import type { SecretKeyAction } from "../../errors/codes";
+import { unwrap } from "../../errors/rpc";
+import { readBodyText } from "../../http/body";
+import { booleanHeader, header } from "../../http/headers";
 import { jsonObjectText, jsonResponse, RawJson, rawJsonResponse } from "../../http/json";
-import { isEmptySchemaBody, parseSchemaDocument, V2_SCHEMA_BODY_RULES } from "../../schemas/body";
+import { newId, parseId } from "../../ids";
+import { isEmptySchemaBody, parseSchemaDocument } from "../../schemas/body";
 import { findSchemaDoc, insertSchemaDoc, type SchemaDocRow, updateSchemaDoc } from "../../schemas/store";
-import { type BinView, listVersions } from "../../storage/bins";
-import { charge } from "../../usage/charge";
+import { type BinView, listVersions } from "../../storage/bin-reads";
+import { codePointLength, isBlank, isMediaType, isPlainObject, parseJson } from "../../values";
+import { charge } from "../charging";
+import { readLegacyCredentials, requireSecretKeyAccount } from "../keys";
 import { openBin } from "../open-bin";
-import {
-  INVALID_COLLECTION_ID,
-  INVALID_SECRET_KEY,
-  isOwner,
-  legacyUpdateResponse,
-  readLegacyRecord,
-  resolveCreator,
-} from "./common";
+import { isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
-/** JSONBin API v2 (§8) at the root, translated onto the v3 services. */
+/**
+ * JSONBin API v2 (§8) at the root, translated onto the v3 services. Its wording is
+ * errors/dialects/v2.ts, the root's default dialect.
+ */
 export const v2 = new Hono<HonoEnv>();
 
 type C = Context<HonoEnv>;
 
-const BIN_NOT_FOUND: ErrorPayload = { status: 404, message: "Bin not found" };
-const INVALID_SCHEMA_DOC = "Invalid Schema Doc ID";
 /** `/e/requests` for an account without a quota (the largest 32-bit signed integer). */
 const UNLIMITED_REQUESTS = 2_147_483_647;
 
-const recordId = (c: C) => parseId(c.req.param("id"), "Invalid Record ID", 422);
+const recordId = (c: C) => parseId(c.req.param("id"), "invalidBinId");
 
 /** Private bins and owner operations: the `secret-key` must be the owner's master key. */
-function requireOwner(view: BinView, creds: Credentials, missing: string): void {
-  if (!creds.masterHash) throw new AppError(401, missing);
-  if (!isOwner(view)) throw new AppError(401, INVALID_SECRET_KEY);
+function requireOwner(view: BinView, creds: Credentials, action: SecretKeyAction): void {
+  if (!creds.masterHash) throw new AppError("secretKeyMissing", { action });
+  if (!isOwner(view)) throw new AppError("secretKeyInvalid");
 }
 
-const privateNeedsOwner = (missing: string) => (view: BinView, creds: Credentials) => {
-  if (view.private) requireOwner(view, creds, missing);
+const privateNeedsOwner = (action: SecretKeyAction) => (view: BinView, creds: Credentials) => {
+  if (view.private) requireOwner(view, creds, action);
 };
 
 // ---- §8.1 Create ----
 v2.post("/b", async (c) => {
   const text = await readBodyText(c);
-  const requestedPrivate = booleanHeader(c, "private", "private must be true or false", 422);
+  const requestedPrivate = booleanHeader(c, "private");
   const name = header(c, "name") ?? null;
-  if (name !== null && codePointLength(name) > 128)
-    throw new AppError(422, "Bin Name cannot be longer than 128 characters.");
+  if (name !== null && codePointLength(name) > 128) throw new AppError("legacyBinNameTooLong");
   const rawCollection = header(c, "collection-id");
-  const collectionId = rawCollection === undefined ? null : parseId(rawCollection, INVALID_COLLECTION_ID, 422);
+  const collectionId = rawCollection === undefined ? null : parseId(rawCollection, "invalidCollectionId");
 
   // Without a key the bin can only be public and in no collection (§8.1).
   const creator = await resolveCreator(c, {
     anonymousOk: requestedPrivate !== true && collectionId === null,
     collectionId,
   });
-  const value = parseRecordBody(c, text, V2_RECORD_RULES);
+  const value = parseRecord(c.req.header("Content-Type"), text);
   const { bin, record } = await checkAndCreateBin(
     c.env,
     { ownerId: creator.ownerId, private: creator.ownerId !== null && (requestedPrivate ?? true), name, collectionId },
     value,
-    { owner: creator.payer, schema: creator.schema, schemaStatus: 401 },
+    { owner: creator.payer, schema: creator.schema },
   );
   return rawJsonResponse(
     jsonObjectText({
@@ -85,11 +83,7 @@ v2.post("/b", async (c) => {
 
 // ---- §8.2 Read: raw JSON, the base unless a version is named ----
 async function readBin(c: C, segment: string | undefined) {
-  const text = await readLegacyRecord(c, recordId(c), segment, {
-    binNotFound: BIN_NOT_FOUND,
-    versionNotFound: { status: 404, message: "Bin version not found" },
-    authorize: privateNeedsOwner("Need to provide a secret-key to READ private bins"),
-  });
+  const text = await readLegacyRecord(c, recordId(c), segment, privateNeedsOwner("readBin"));
   return rawJsonResponse(text);
 }
 
@@ -100,15 +94,13 @@ v2.get("/b/:id/:version", (c) => readBin(c, c.req.param("version")));
 v2.put("/b/:id", async (c) => {
   const id = recordId(c);
   const text = await readBodyText(c);
-  const requested = booleanHeader(c, "versioning", "versioning must be true or false", 422);
+  const requested = booleanHeader(c, "versioning");
   const creds = await readLegacyCredentials(c);
-  const authorize = privateNeedsOwner("Need to provide a secret-key to UPDATE private bins");
-  const view = await openBin(c, id, creds, { notFound: BIN_NOT_FOUND, authorize: (v) => authorize(v, creds) });
-  const value = parseRecordBody(c, text, V2_RECORD_RULES);
+  const authorize = privateNeedsOwner("updateBin");
+  const view = await openBin(c, id, creds, { authorize: (v) => authorize(v, creds) });
+  const value = parseRecord(c.req.header("Content-Type"), text);
   const { record, result } = await checkAndWriteRecord(c.env, view, value, {
     versioned: decideVersioning(view, view.keys, requested, true),
-    schemaStatus: 401,
-    notFound: BIN_NOT_FOUND,
   });
   return legacyUpdateResponse(id, record, result);
 });
@@ -117,11 +109,8 @@ v2.put("/b/:id", async (c) => {
 v2.delete("/b/:id", async (c) => {
   const id = recordId(c);
   const creds = await readLegacyCredentials(c);
-  await openBin(c, id, creds, {
-    notFound: BIN_NOT_FOUND,
-    authorize: (v) => requireOwner(v, creds, "Need to provide a secret-key to DELETE bins"),
-  });
-  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id), BIN_NOT_FOUND);
+  await openBin(c, id, creds, { authorize: (v) => requireOwner(v, creds, "deleteBin") });
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id));
   return jsonResponse({
     success: true,
     id,
@@ -133,23 +122,21 @@ v2.delete("/b/:id", async (c) => {
 
 /** The `{"name"}` body of collection create and rename: 3 to 32 code points after trimming. */
 function collectionName(c: C, text: string): string {
-  if (!isJsonContentType(c)) throw new AppError(422, "Expected content type - application/json");
+  if (!isMediaType(c.req.header("Content-Type"))) throw new AppError("contentTypeNotJson");
   const parsed = isBlank(text) ? { ok: true as const, value: undefined } : parseJson(text);
-  if (!parsed.ok) throw new AppError(422, "Invalid JSON. Please try again");
+  if (!parsed.ok) throw new AppError("invalidJson");
   const name = isPlainObject(parsed.value) ? parsed.value.name : undefined;
-  if (typeof name !== "string") throw new AppError(422, "You need to provide a name key.");
+  if (typeof name !== "string") throw new AppError("collectionNameKeyMissing");
   const trimmed = name.trim();
-  if (trimmed === "") throw new AppError(422, "Name key cannot be blank.");
+  if (trimmed === "") throw new AppError("collectionNameKeyBlank");
   const length = codePointLength(trimmed);
-  if (length < 3 || length > 32) {
-    throw new AppError(422, "Collection Name length should be more than 2 characters and less than 33 characters");
-  }
+  if (length < 3 || length > 32) throw new AppError("collectionNameLength");
   return trimmed;
 }
 
 v2.post("/c", async (c) => {
   const text = await readBodyText(c);
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to CREATE a Collection.");
+  const account = await requireSecretKeyAccount(c, "createCollection");
   await charge(c, account);
   const name = collectionName(c, text);
   const { id } = await createCollection(c.env, account, name);
@@ -158,14 +145,14 @@ v2.post("/c", async (c) => {
 
 /** One operation per request, in this order: detach, attach, rename (§8.6). */
 v2.put("/c/:id", async (c) => {
-  const id = parseId(c.req.param("id"), INVALID_COLLECTION_ID, 422);
+  const id = parseId(c.req.param("id"), "invalidCollectionId");
   const text = await readBodyText(c);
-  const detach = booleanHeader(c, "remove-schema-doc", "remove-schema-doc must be true or false", 422) === true;
+  const detach = booleanHeader(c, "remove-schema-doc") === true;
   const rawSchema = detach ? undefined : header(c, "schema-doc-id");
-  const schemaId = rawSchema === undefined ? null : parseId(rawSchema, INVALID_SCHEMA_DOC, 422);
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to UPDATE Collections");
+  const schemaId = rawSchema === undefined ? null : parseId(rawSchema, "invalidSchemaDocIdHeader");
+  const account = await requireSecretKeyAccount(c, "updateCollection");
   const collection = await findCollection(c.env.DB, account.id, id);
-  if (!collection) throw new AppError(404, "Collection not found");
+  if (!collection) throw new AppError("collectionNotFound");
   await charge(c, account);
 
   if (detach) {
@@ -174,7 +161,7 @@ v2.put("/c/:id", async (c) => {
   }
   if (schemaId !== null) {
     const schema = await findSchemaDoc(c.env.DB, account.id, schemaId);
-    if (!schema) throw new AppError(422, INVALID_SCHEMA_DOC);
+    if (!schema) throw new AppError("invalidSchemaDocIdHeader");
     await setCollectionSchema(c.env.DB, id, schemaId);
     return jsonResponse({
       success: true,
@@ -190,20 +177,20 @@ v2.put("/c/:id", async (c) => {
 });
 
 // ---- §8.7 Schema docs ----
-const schemaDocId = (c: C) => parseId(c.req.param("id"), "Invalid Schema Document ID", 422);
+const schemaDocId = (c: C) => parseId(c.req.param("id"), "invalidSchemaId");
 
 /** The `name` header: 3 to 32 code points; an empty value counts as absent (§1.2). */
 function schemaName(c: C): string | undefined {
   const name = header(c, "name");
   if (name !== undefined && (codePointLength(name) < 3 || codePointLength(name) > 32)) {
-    throw new AppError(422, "Schema Doc Name length should be more than 2 characters and less than 33 characters");
+    throw new AppError("schemaDocNameLength");
   }
   return name;
 }
 
 async function ownSchemaDoc(c: C, account: AccountRow, id: string): Promise<SchemaDocRow> {
   const row = await findSchemaDoc(c.env.DB, account.id, id);
-  if (!row) throw new AppError(404, "Schema Document not found");
+  if (!row) throw new AppError("schemaDocNotFound");
   await charge(c, account);
   return row;
 }
@@ -214,14 +201,14 @@ const schemaResponse = (row: SchemaDocRow) =>
 v2.post("/s", async (c) => {
   const text = await readBodyText(c);
   const name = schemaName(c);
-  if (name === undefined) throw new AppError(422, "You need to provide a name for the Schema Document");
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to CREATE a Schema");
+  if (name === undefined) throw new AppError("schemaDocNameMissing");
+  const account = await requireSecretKeyAccount(c, "createSchema");
   await charge(c, account);
   const row: SchemaDocRow = {
     id: newId(),
     account_id: account.id,
     name,
-    schema: parseSchemaDocument(c, text, V2_SCHEMA_BODY_RULES),
+    schema: parseSchemaDocument(c.req.header("Content-Type"), text),
     created_at: new Date().toISOString(),
   };
   await insertSchemaDoc(c.env.DB, row);
@@ -230,7 +217,7 @@ v2.post("/s", async (c) => {
 
 v2.get("/s/:id", async (c) => {
   const id = schemaDocId(c);
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to READ Schema Document.");
+  const account = await requireSecretKeyAccount(c, "readSchema");
   return rawJsonResponse((await ownSchemaDoc(c, account, id)).schema);
 });
 
@@ -239,10 +226,10 @@ v2.put("/s/:id", async (c) => {
   const id = schemaDocId(c);
   const text = await readBodyText(c);
   const name = schemaName(c);
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to UPDATE Schema Doc");
+  const account = await requireSecretKeyAccount(c, "updateSchema");
   const row = await ownSchemaDoc(c, account, id);
   const schema =
-    name !== undefined && isEmptySchemaBody(text) ? undefined : parseSchemaDocument(c, text, V2_SCHEMA_BODY_RULES);
+    name !== undefined && isEmptySchemaBody(text) ? undefined : parseSchemaDocument(c.req.header("Content-Type"), text);
   await updateSchemaDoc(c.env.DB, id, {
     ...(name !== undefined ? { name } : {}),
     ...(schema !== undefined ? { schema } : {}),
@@ -252,12 +239,12 @@ v2.put("/s/:id", async (c) => {
 
 // ---- §8.8 Version list, §8.9 remaining requests ----
 v2.get("/e/:id/versions", async (c) => {
-  const id = parseId(c.req.param("id"), "Invalid Bin ID", 422);
+  const id = parseId(c.req.param("id"), "invalidBinIdOfVersions");
   const creds = await readLegacyCredentials(c);
-  const authorize = privateNeedsOwner("Need to provide a secret-key to READ private bins");
-  const view = await openBin(c, id, creds, { notFound: BIN_NOT_FOUND, authorize: (v) => authorize(v, creds) });
+  const authorize = privateNeedsOwner("readBin");
+  const view = await openBin(c, id, creds, { authorize: (v) => authorize(v, creds) });
   const versions = view.versionCount === 0 ? [] : await listVersions(c.env.DB, id);
-  if (versions.length === 0) throw new AppError(404, "No versions found");
+  if (versions.length === 0) throw new AppError("noVersionsFound");
   return jsonResponse({
     binVersions: versions.map((v) => ({ version: v.version, created: v.updatedAt })),
     versionCount: versions.length,
@@ -267,7 +254,7 @@ v2.get("/e/:id/versions", async (c) => {
 
 /** Not charged (§7), so it answers even when the quota is exhausted. */
 v2.get("/e/requests", async (c) => {
-  const account = await requireSecretKeyAccount(c, "Need to provide a secret-key to fetch Pending Requests Count");
+  const account = await requireSecretKeyAccount(c, "pendingRequests");
   const quota = effectiveLimits(c.env, account).requestQuota;
   const count =
     quota === null ? UNLIMITED_REQUESTS : Math.min(UNLIMITED_REQUESTS, Math.max(0, quota - account.requests_used));

@@ -8,45 +8,37 @@ import {
   permissionsOf,
 } from "../../accounts/access-keys";
 import { effectiveLimits } from "../../accounts/limits";
-import { requireMasterAccount } from "../../auth/account-auth";
 import type { Permissions } from "../../auth/credentials";
 import { generateKey, sha256Hex } from "../../auth/keys";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
-import { isBlank, isJsonContentType, isPlainObject, parseJson, readBodyText } from "../../http/body";
-import { type NameRules, requiredName } from "../../http/headers";
-import { newId, parseId } from "../../http/ids";
+import { AppError } from "../../errors/app-error";
+import { readBodyText } from "../../http/body";
+import { requiredName } from "../../http/headers";
 import { jsonResponse } from "../../http/json";
-import { charge } from "../../usage/charge";
+import { newId, parseId } from "../../ids";
+import { isBlank, isMediaType, isPlainObject, parseJson } from "../../values";
+import { charge } from "../charging";
+import { requireMasterAccount } from "../keys";
 
 /** §6: bin-only permissions; master key only; keys are shown once and never again. */
 export const accessKeys = new Hono<HonoEnv>();
 
-const NAME: NameRules = {
-  header: "X-Key-Name",
-  max: 32,
-  missing: "You need to pass X-Key-Name header to set a name for the Access Key",
-  blank: "X-Key-Name cannot be blank",
-  tooLong: "Name of the Access Key cannot be above 32 characters",
-};
-
 const PERMISSIONS = ["create", "read", "update", "delete"] as const;
-const BAD_PERMISSIONS = "Access Key permissions must be booleans";
 
 /** `{"bins": {...}}`: missing permissions are false, unknown keys ignored, an empty body grants nothing. */
 function parsePermissions(text: string): Permissions {
   const none: Permissions = { create: false, read: false, update: false, delete: false };
   if (isBlank(text)) return none;
   const parsed = parseJson(text);
-  if (!parsed.ok) throw new AppError(400, "Invalid JSON. Please try again");
-  if (!isPlainObject(parsed.value)) throw new AppError(400, BAD_PERMISSIONS);
+  if (!parsed.ok) throw new AppError("invalidJson");
+  if (!isPlainObject(parsed.value)) throw new AppError("accessKeyPermissionsInvalid");
   const bins = parsed.value.bins;
   if (bins === undefined) return none;
-  if (!isPlainObject(bins)) throw new AppError(400, BAD_PERMISSIONS);
+  if (!isPlainObject(bins)) throw new AppError("accessKeyPermissionsInvalid");
   for (const p of PERMISSIONS) {
     const v = bins[p];
     if (v === undefined) continue;
-    if (typeof v !== "boolean") throw new AppError(400, BAD_PERMISSIONS);
+    if (typeof v !== "boolean") throw new AppError("accessKeyPermissionsInvalid");
     none[p] = v;
   }
   return none;
@@ -60,10 +52,10 @@ const describe = (row: AccessKeyRow) => ({
 
 accessKeys.post("/", async (c) => {
   const text = await readBodyText(c);
-  const name = requiredName(c, NAME);
+  const name = requiredName(c, "accessKey");
   const account = await requireMasterAccount(c);
   await charge(c, account);
-  if (!isJsonContentType(c)) throw new AppError(400, "You need to pass Content-Type set to application/json");
+  if (!isMediaType(c.req.header("Content-Type"))) throw new AppError("contentTypeNotJson");
   const permissions = parsePermissions(text);
   const accessKey = generateKey();
   const row: AccessKeyRow = {
@@ -78,29 +70,23 @@ accessKeys.post("/", async (c) => {
     created_at: new Date().toISOString(),
   };
   if (!(await insertAccessKey(c.env.DB, row, effectiveLimits(c.env, account).maxAccessKeys))) {
-    throw new AppError(403, "Access Key limit reached for your plan");
+    throw new AppError("accessKeyLimit");
   }
   const { keyPermissions, accessKeyId, metadata } = describe(row);
   return jsonResponse({ accessKey, accessKeyId, keyPermissions, metadata });
 });
 
 accessKeys.get("/", async (c) => {
-  const account = await requireMasterAccount(
-    c,
-    "You need to pass X-Master-Key in the header to fetch a list of Access Keys.",
-  );
+  const account = await requireMasterAccount(c, { route: "listAccessKeys" });
   await charge(c, account);
   return jsonResponse((await listAccessKeys(c.env.DB, account.id)).map(describe));
 });
 
 accessKeys.delete("/:id", async (c) => {
-  const id = parseId(c.req.param("id"), "Invalid Access Key Id provided");
-  const account = await requireMasterAccount(
-    c,
-    "You need to pass X-Master-Key in the header to delete the access key.",
-  );
+  const id = parseId(c.req.param("id"), "invalidAccessKeyId");
+  const account = await requireMasterAccount(c, { route: "deleteAccessKey" });
   const row = await findAccessKey(c.env.DB, account.id, id);
-  if (!row) throw new AppError(404, "Access Key not found");
+  if (!row) throw new AppError("accessKeyNotFound");
   await charge(c, account);
   await deleteAccessKey(c.env.DB, id);
   return jsonResponse({ metadata: { id, name: row.name }, message: "Access Key deleted successfully" });

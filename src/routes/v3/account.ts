@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import { rotateMasterKey } from "../../accounts/service";
 import { accountUsage } from "../../accounts/store";
-import { requireMasterAccount } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
+import { requireMasterAccount } from "../keys";
 
 export const account = new Hono<HonoEnv>();
 

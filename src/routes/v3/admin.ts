@@ -1,23 +1,24 @@
 import { Hono } from "hono";
 import { createAccount, describeAccount, getAccount, patchAccount } from "../../accounts/service";
-import { requireAdmin } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
-import { isBlank, isPlainObject, parseJson, readBodyText } from "../../http/body";
-import { parseId } from "../../http/ids";
+import { AppError, routeNotFound } from "../../errors/app-error";
+import { readBodyText } from "../../http/body";
 import { jsonResponse } from "../../http/json";
+import { parseId } from "../../ids";
+import { isBlank, isPlainObject, parseJson } from "../../values";
+import { requireAdmin } from "../keys";
 
 /** Operator API (§2.3): exists only when ADMIN_KEY is set; never counted or rate-limited. */
 export const admin = new Hono<HonoEnv>();
 
 admin.use(async (c, next) => {
-  if (!c.env.ADMIN_KEY) throw new AppError(404, "Route not found");
+  if (!c.env.ADMIN_KEY) throw routeNotFound();
   await next();
 });
 
 function parseObject(text: string): Record<string, unknown> {
   const parsed = parseJson(text);
-  if (!parsed.ok || !isPlainObject(parsed.value)) throw new AppError(400, "Invalid JSON. Please try again");
+  if (!parsed.ok || !isPlainObject(parsed.value)) throw new AppError("invalidJson");
   return parsed.value;
 }
 
@@ -28,13 +29,13 @@ admin.post("/accounts", async (c) => {
 });
 
 admin.get("/accounts/:id", async (c) => {
-  const id = parseId(c.req.param("id"), "Invalid Account Id provided");
+  const id = parseId(c.req.param("id"), "invalidAccountId");
   await requireAdmin(c);
   return jsonResponse(await describeAccount(c.env, await getAccount(c.env, id)));
 });
 
 admin.patch("/accounts/:id", async (c) => {
-  const id = parseId(c.req.param("id"), "Invalid Account Id provided");
+  const id = parseId(c.req.param("id"), "invalidAccountId");
   const text = await readBodyText(c);
   await requireAdmin(c);
   await getAccount(c.env, id);

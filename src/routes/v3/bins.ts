@@ -1,46 +1,37 @@
 import { type Context, Hono } from "hono";
-import { NEED_MASTER_KEY } from "../../auth/account-auth";
 import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
-import { readV3Credentials } from "../../auth/credentials";
-import type { WriteResult } from "../../bins/bin-writer";
 import { ifMatchPasses, ifNoneMatchHits } from "../../bins/conditional";
 import { resolveDotPath } from "../../bins/dot-path";
 import { compileJsonPath, JsonPathError } from "../../bins/json-path";
-import { parsePatch } from "../../bins/patch";
-import { etagOf, parseRecordBody, type StoredRecord, V3_RECORD_RULES } from "../../bins/records";
-import {
-  checkAndCreateBin,
-  checkAndWriteRecord,
-  decideVersioning,
-  readRecordText,
-  unwrap,
-  writerFor,
-} from "../../bins/service";
+import { parsePatch } from "../../bins/patch/parse";
+import { etagOf, parseRecord, type StoredRecord } from "../../bins/records";
+import { checkAndCreateBin, checkAndWriteRecord, readRecordText, writeRecord } from "../../bins/service";
+import { decideVersioning } from "../../bins/versioning";
+import { type WriteResult, writerFor } from "../../bins/writer-protocol";
 import type { HonoEnv } from "../../env";
-import { AppError, routeNotFound } from "../../errors";
+import { AppError, routeNotFound } from "../../errors/app-error";
+import { unwrap } from "../../errors/rpc";
 import { readBodyText } from "../../http/body";
 import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/headers";
-import { normalizeId, parseId } from "../../http/ids";
 import { jsonResponse, rawJsonResponse } from "../../http/json";
-import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/bins";
-import { charge } from "../../usage/charge";
+import { normalizeId, parseId } from "../../ids";
+import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/bin-reads";
+import { charge } from "../charging";
+import { readV3Credentials } from "../keys";
 import { openBin } from "../open-bin";
 
 export const bins = new Hono<HonoEnv>();
 
 type C = Context<HonoEnv>;
 
-const BIN_NOT_FOUND = "Bin not found or it doesn't belong to your account";
-const binId = (c: C) => parseId(c.req.param("id"), "Invalid Bin Id provided");
-
-const notFound = (message = BIN_NOT_FOUND) => ({ status: 404 as const, message });
+const binId = (c: C) => parseId(c.req.param("id"), "invalidBinId");
 
 /** `X-Bin-Name`, 1–128 code points; null when absent. */
 function binName(c: C): string | null {
   const name = nameHeader(c, "X-Bin-Name");
   if (name.kind === "absent") return null;
   if (name.kind === "blank" || name.length > 128) {
-    throw new AppError(400, "X-Bin-Name cannot be blank or over 128 characters");
+    throw new AppError("binNameInvalid");
   }
   return name.value;
 }
@@ -48,38 +39,32 @@ function binName(c: C): string | null {
 /** If-Match is checked here in request order (§1.6 step 7) and again by the writer, atomically. */
 function checkIfMatch(c: C, view: BinView): string | undefined {
   const ifMatch = header(c, "If-Match");
-  if (view.record && !ifMatchPasses(ifMatch, etagOf(view.record.version, view.record.hash))) {
-    throw new AppError(412, "Precondition failed: bin has changed", undefined, {
-      ETag: etagOf(view.record.version, view.record.hash),
-    });
-  }
+  const etag = view.record && etagOf(view.record.version, view.record.hash);
+  if (etag && !ifMatchPasses(ifMatch, etag)) throw new AppError("preconditionFailed", { etag });
   return ifMatch;
 }
 
 // ---- §3.1 Create ----
 bins.post("/", async (c) => {
   const text = await readBodyText(c);
-  const isPrivate = booleanHeader(c, "X-Bin-Private", "X-Bin-Private must be true or false") ?? true;
+  const isPrivate = booleanHeader(c, "X-Bin-Private") ?? true;
   const name = binName(c);
   const rawCollection = header(c, "X-Collection-Id");
   const collectionId = rawCollection === undefined ? null : normalizeId(rawCollection);
-  if (rawCollection !== undefined && collectionId === null) throw new AppError(400, "Invalid Collection Id provided");
+  if (rawCollection !== undefined && collectionId === null) throw new AppError("invalidCollectionId");
 
   const creds = await readV3Credentials(c);
   const context = await loadCreateContext(c.env.DB, creds, collectionId);
   const ownerId = authorizeCreate(creds, context.keys);
   const collection = context.collection;
-  if (collectionId !== null && collection?.accountId !== ownerId) {
-    throw new AppError(400, "Invalid Collection Id provided");
-  }
+  if (collectionId !== null && collection?.accountId !== ownerId) throw new AppError("invalidCollectionId");
   const payer = context.payer(ownerId);
   if (payer) await charge(c, payer);
 
-  const value = parseRecordBody(c, text, V3_RECORD_RULES);
+  const value = parseRecord(c.req.header("Content-Type"), text);
   const { bin, record } = await checkAndCreateBin(c.env, { ownerId, private: isPrivate, name, collectionId }, value, {
     owner: payer,
     schema: collection?.schema ?? null,
-    schemaStatus: 400,
   });
   const metadata = {
     id: bin.id,
@@ -99,16 +84,9 @@ bins.get("/:id/versions/count", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
   const view = await openBin(c, id, creds, {
-    notFound: notFound(),
     authorize: (v) => {
       if (!v.private) return;
-      authorizeOwnerMaster(
-        v,
-        creds,
-        v.keys,
-        "You need to pass X-Master-Key in the header to get version count for the private bin",
-        "X-Master-Key is invalid or the bin doesn't belong to your account",
-      );
+      authorizeOwnerMaster(v, creds, v.keys, { missing: { route: "versionCount" }, unknownKeyIsNotOwned: true });
     },
   });
   const metadata = { id, versionCount: view.versionCount, private: view.private };
@@ -122,7 +100,7 @@ bins.get("/:id/versions", async (c) => {
     const raw = c.req.query(name);
     if (raw === undefined) return null;
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      throw new AppError(400, "Invalid paging parameters");
+      throw new AppError("pagingInvalid");
     }
     return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
   };
@@ -131,7 +109,6 @@ bins.get("/:id/versions", async (c) => {
   const before = paging("before", 0, Infinity);
   const creds = await readV3Credentials(c);
   const view = await openBin(c, id, creds, {
-    notFound: notFound(),
     authorize: (v) => authorizeBin("read", v, creds, v.keys),
     read: true,
   });
@@ -149,13 +126,12 @@ bins.get("/:id/versions", async (c) => {
 
 bins.delete("/:id/versions", async (c) => {
   const id = binId(c);
-  const preserve = booleanHeader(c, "X-Preserve-Latest", "X-Preserve-Latest must be true or false") ?? false;
+  const preserve = booleanHeader(c, "X-Preserve-Latest") ?? false;
   const creds = await readV3Credentials(c);
   await openBin(c, id, creds, {
-    notFound: notFound(),
-    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys),
   });
-  const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve), notFound());
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).deleteVersions(id, preserve));
   if (versionsDeleted === 0) return jsonResponse({ message: "No versions found" });
   const metadata = { id, versionsDeleted };
   return jsonResponse({
@@ -171,28 +147,24 @@ bins.delete("/:id/versions", async (c) => {
 bins.put("/:id/meta/name", async (c) => {
   const id = binId(c);
   const name = binName(c);
-  if (name === null) throw new AppError(400, "You need to pass X-Bin-Name header to Update the Bin Name");
+  if (name === null) throw new AppError("binNameMissing");
   const creds = await readV3Credentials(c);
   await openBin(c, id, creds, {
-    notFound: notFound(),
-    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys),
   });
-  unwrap(await writerFor(c.env, id).setMeta(id, { name }), notFound());
+  unwrap(await writerFor(c.env, id).setMeta(id, { name }));
   return jsonResponse({ record: id, metadata: { name } });
 });
 
 bins.put("/:id/meta/privacy", async (c) => {
   const id = binId(c);
-  const isPrivate = booleanHeader(c, "X-Bin-Private", "X-Bin-Private must be true or false");
-  if (isPrivate === undefined) {
-    throw new AppError(400, "You need to provide X-Bin-Private header to change the Bin privacy");
-  }
+  const isPrivate = booleanHeader(c, "X-Bin-Private");
+  if (isPrivate === undefined) throw new AppError("binPrivateMissing");
   const creds = await readV3Credentials(c);
   await openBin(c, id, creds, {
-    notFound: notFound(),
-    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys, NEED_MASTER_KEY),
+    authorize: (v) => authorizeOwnerMaster(v, creds, v.keys),
   });
-  unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }), notFound());
+  unwrap(await writerFor(c.env, id).setMeta(id, { private: isPrivate }));
   return jsonResponse({ record: id, metadata: { private: isPrivate } });
 });
 
@@ -205,14 +177,14 @@ function selector(c: C): Selector {
     try {
       return { kind: "json-path", run: compileJsonPath(jsonPath) };
     } catch (err) {
-      if (err instanceof JsonPathError) throw new AppError(400, "Invalid X-JSON-Path expression passed");
+      if (err instanceof JsonPathError) throw new AppError("jsonPathInvalid");
       throw err;
     }
   }
   const dotPath = c.req.header("X-Dot-Path");
   if (dotPath !== undefined) {
     const path = dotPath.trim();
-    if (path === "" || path.length > 1000) throw new AppError(400, "Invalid X-Dot-Path expression passed");
+    if (path === "" || path.length > 1000) throw new AppError("dotPathInvalid");
     return { kind: "dot-path", path };
   }
   return null;
@@ -224,14 +196,14 @@ function select(text: string, sel: Selector): string {
   const doc: unknown = JSON.parse(text);
   if (sel.kind === "dot-path") {
     const value = resolveDotPath(doc, sel.path);
-    if (value === undefined) throw new AppError(404, "Path not found in the record");
+    if (value === undefined) throw new AppError("dotPathNotFound");
     return JSON.stringify(value);
   }
   try {
     return serializeMatches(sel.run(doc), Math.max(4 * text.length, 1_048_576));
   } catch (err) {
     // The evaluator bounds its own work; a runaway expression is an invalid one.
-    if (err instanceof JsonPathError) throw new AppError(400, "Invalid X-JSON-Path expression passed");
+    if (err instanceof JsonPathError) throw new AppError("jsonPathInvalid");
     throw err;
   }
 }
@@ -260,7 +232,7 @@ function serializeMatches(matches: unknown[], maxChars: number): string {
 
 function parseVersionSegment(segment: string | undefined): number | null {
   if (segment === undefined || segment === "latest") return null;
-  if (!/^\d{1,9}$/.test(segment)) throw new AppError(400, "Bin version is invalid");
+  if (!/^\d{1,9}$/.test(segment)) throw new AppError("binVersionInvalid");
   return Number(segment);
 }
 
@@ -271,8 +243,8 @@ async function readBin(c: C, segment: string | undefined) {
   const withMeta = metadataWanted(c);
   const creds = await readV3Credentials(c);
   const authorize = (v: BinView) => authorizeBin("read", v, creds, v.keys);
-  const view = await openBin(c, id, creds, { notFound: notFound(), version, authorize, read: true });
-  if (!view.record) throw new AppError(404, "Bin version not found");
+  const view = await openBin(c, id, creds, { version, authorize, read: true });
+  if (!view.record) throw new AppError("binVersionNotFound");
 
   const baseHeaders = (record: { version: number; hash: string }) => ({
     "X-Bin-Version": String(record.version),
@@ -282,7 +254,7 @@ async function readBin(c: C, segment: string | undefined) {
     return new Response(null, { status: 304, headers: baseHeaders(view.record) });
   }
   const found = await readRecordText(c.env, view, creds, version, authorize);
-  if (!found) throw new AppError(404, version === null ? BIN_NOT_FOUND : "Bin version not found");
+  if (!found) throw new AppError(version === null ? "binNotFound" : "binVersionNotFound");
 
   const body = select(found.text, sel);
   const bin = found.view;
@@ -315,10 +287,10 @@ bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 async function openForUpdate(c: C) {
   const id = binId(c);
   const text = await readBodyText(c);
-  const requested = booleanHeader(c, "X-Bin-Versioning", "X-Bin-Versioning must be true or false");
+  const requested = booleanHeader(c, "X-Bin-Versioning");
   const creds = await readV3Credentials(c);
   const view = await openBin(c, id, creds, {
-    notFound: notFound("Bin not found"),
+    notFound: "binNotFoundForUpdate",
     authorize: (v) => authorizeBin("update", v, creds, v.keys),
   });
   const ifMatch = checkIfMatch(c, view);
@@ -340,13 +312,8 @@ function updateResponse(view: BinView, record: StoredRecord, result: WriteResult
 
 bins.put("/:id", async (c) => {
   const { text, view, ifMatch, versioned } = await openForUpdate(c);
-  const value = parseRecordBody(c, text, V3_RECORD_RULES);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
-    versioned,
-    schemaStatus: 400,
-    notFound: notFound("Bin not found"),
-    ...(ifMatch ? { ifMatch } : {}),
-  });
+  const value = parseRecord(c.req.header("Content-Type"), text);
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { versioned, ifMatch });
   return updateResponse(view, record, result);
 });
 
@@ -354,15 +321,12 @@ bins.put("/:id", async (c) => {
 bins.patch("/:id", async (c) => {
   const { id, text, view, ifMatch, versioned } = await openForUpdate(c);
   const patch = parsePatch(c.req.header("Content-Type"), text);
-  const result = unwrap(
-    await writerFor(c.env, id).write({
-      binId: id,
-      versioned,
-      patch: { patch, owner: view.owner, schema: view.schema },
-      ...(ifMatch ? { ifMatch } : {}),
-    }),
-    notFound("Bin not found"),
-  );
+  const result = await writeRecord(c.env, {
+    binId: id,
+    versioned,
+    patch: { patch, owner: view.owner, schema: view.schema },
+    ...(ifMatch ? { ifMatch } : {}),
+  });
   return updateResponse(view, result.patched!, result);
 });
 
@@ -371,10 +335,9 @@ bins.delete("/:id", async (c) => {
   const id = binId(c);
   const creds = await readV3Credentials(c);
   const view = await openBin(c, id, creds, {
-    notFound: notFound(),
     authorize: (v) => authorizeBin("delete", v, creds, v.keys),
   });
   const ifMatch = checkIfMatch(c, view);
-  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch), notFound());
+  const { versionsDeleted } = unwrap(await writerFor(c.env, id).remove(id, ifMatch));
   return jsonResponse({ metadata: { id, versionsDeleted }, message: "Bin deleted successfully" });
 });

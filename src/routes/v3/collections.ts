@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import type { AccountRow } from "../../accounts/store";
-import { requireMasterAccount } from "../../auth/account-auth";
 import { createCollection } from "../../collections/service";
 import {
   type CollectionRow,
@@ -12,38 +11,31 @@ import {
   setCollectionSchema,
 } from "../../collections/store";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
-import { header, type NameRules, requiredName } from "../../http/headers";
-import { parseId } from "../../http/ids";
+import { AppError } from "../../errors/app-error";
+import { header, requiredName } from "../../http/headers";
 import { jsonResponse } from "../../http/json";
+import { parseId } from "../../ids";
 import { findSchemaDoc } from "../../schemas/store";
-import { charge } from "../../usage/charge";
+import { charge } from "../charging";
+import { requireMasterAccount } from "../keys";
 
 /** §4: master key only. */
 export const collections = new Hono<HonoEnv>();
 
 type C = Context<HonoEnv>;
 
-const NAME: NameRules = {
-  header: "X-Collection-Name",
-  max: 32,
-  missing: "You need to pass X-Collection-Name header to set a name for the Collection",
-  blank: "X-Collection-Name cannot be blank",
-  tooLong: "Name of the Collection cannot be above 32 characters",
-};
-
-const collectionId = (c: C) => parseId(c.req.param("id"), "Invalid Collection Id provided");
+const collectionId = (c: C) => parseId(c.req.param("id"), "invalidCollectionId");
 
 /** Looks the collection up inside the account (404), then charges the request (§1.6 steps 5–6). */
 async function ownCollection(c: C, account: AccountRow, id: string): Promise<CollectionRow> {
   const row = await findCollection(c.env.DB, account.id, id);
-  if (!row) throw new AppError(404, "Collection not found");
+  if (!row) throw new AppError("collectionNotFound");
   await charge(c, account);
   return row;
 }
 
 collections.post("/", async (c) => {
-  const name = requiredName(c, NAME);
+  const name = requiredName(c, "collection");
   const account = await requireMasterAccount(c);
   await charge(c, account);
   const row = await createCollection(c.env, account, name);
@@ -66,7 +58,7 @@ collections.get("/", async (c) => {
 
 collections.put("/:id/meta/name", async (c) => {
   const id = collectionId(c);
-  const name = requiredName(c, NAME);
+  const name = requiredName(c, "collection");
   const account = await requireMasterAccount(c);
   await ownCollection(c, account, id);
   await renameCollection(c.env.DB, id, name);
@@ -77,18 +69,14 @@ collections.put("/:id/meta/name", async (c) => {
 async function listBins(c: C, scope: "uncategorized" | "collection") {
   const id = scope === "collection" ? collectionId(c) : null;
   const rawCursor = c.req.param("lastBinId");
-  const cursor = rawCursor === undefined ? null : parseId(rawCursor, "Invalid Bin Id provided");
+  const cursor = rawCursor === undefined ? null : parseId(rawCursor, "invalidBinId");
   const order = (header(c, "X-Sort-Order") ?? "descending").toLowerCase();
-  if (order !== "ascending" && order !== "descending") {
-    throw new AppError(400, "X-Sort-Order must be ascending or descending");
-  }
+  if (order !== "ascending" && order !== "descending") throw new AppError("sortOrderInvalid");
   const account = await requireMasterAccount(c);
   // The collection and the cursor are step-5 lookups made with the page: their 404s are not charged.
   const page = await listBinsPage(c.env.DB, account.id, id, order, cursor);
   if (!page.found) {
-    throw page.missing === "collection"
-      ? new AppError(404, "Collection not found")
-      : new AppError(404, "Bin not found or it doesn't belong to your account");
+    throw new AppError(page.missing === "collection" ? "collectionNotFound" : "binNotFound");
   }
   await charge(c, account);
   return jsonResponse(
@@ -111,12 +99,12 @@ collections.get("/:id/bins/:lastBinId", (c) => listBins(c, "collection"));
 async function attachSchema(c: C) {
   const id = collectionId(c);
   const raw = c.req.param("schemaId") ?? header(c, "X-Schema-Doc-Id");
-  if (raw === undefined) throw new AppError(400, "You need to pass X-Schema-Doc-Id in the header");
-  const schemaId = parseId(raw, "Invalid Schema Id provided");
+  if (raw === undefined) throw new AppError("schemaDocIdMissing");
+  const schemaId = parseId(raw, "invalidSchemaId");
   const account = await requireMasterAccount(c);
   const collection = await findCollection(c.env.DB, account.id, id);
-  if (!collection) throw new AppError(404, "Collection not found");
-  if (!(await findSchemaDoc(c.env.DB, account.id, schemaId))) throw new AppError(404, "Schema Doc not found");
+  if (!collection) throw new AppError("collectionNotFound");
+  if (!(await findSchemaDoc(c.env.DB, account.id, schemaId))) throw new AppError("schemaDocNotFound");
   await charge(c, account);
   await setCollectionSchema(c.env.DB, id, schemaId);
   return jsonResponse({
@@ -146,6 +134,6 @@ collections.delete("/:id", async (c) => {
   const id = collectionId(c);
   const account = await requireMasterAccount(c);
   await ownCollection(c, account, id);
-  if (!(await deleteEmptyCollection(c.env.DB, account.id, id))) throw new AppError(409, "Collection is not empty");
+  if (!(await deleteEmptyCollection(c.env.DB, account.id, id))) throw new AppError("collectionNotEmpty");
   return jsonResponse({ metadata: { id }, message: "Collection deleted successfully" });
 });

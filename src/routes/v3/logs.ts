@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { requireMasterAccount } from "../../auth/account-auth";
 import type { HonoEnv } from "../../env";
-import { AppError } from "../../errors";
+import { AppError } from "../../errors/app-error";
 import { jsonResponse } from "../../http/json";
-import { charge } from "../../usage/charge";
 import { dmyToIsoDay, logDays, logsCsv, logsOfDay, zipOne } from "../../usage/logs";
+import { charge } from "../charging";
+import { requireMasterAccount } from "../keys";
 
 /**
  * §7.1: the account's access logs, one zipped CSV per UTC day. As on every account route, the
@@ -15,7 +15,7 @@ export const logs = new Hono<HonoEnv>();
 logs.get("/", async (c) => {
   const account = await requireMasterAccount(c);
   const days = await logDays(c.env.DB, account.id);
-  if (days.length === 0) throw new AppError(404, "No logs found");
+  if (days.length === 0) throw new AppError("logsNotFound");
   await charge(c, account);
   return jsonResponse({ logs: days });
 });
@@ -23,10 +23,10 @@ logs.get("/", async (c) => {
 logs.get("/:date", async (c) => {
   const dmy = c.req.param("date");
   const day = dmyToIsoDay(dmy);
-  if (day === null) throw new AppError(400, "Invalid date provided, use DD-MM-YYYY");
+  if (day === null) throw new AppError("logDateInvalid");
   const account = await requireMasterAccount(c);
   const rows = await logsOfDay(c.env.DB, account.id, day);
-  if (rows.length === 0) throw new AppError(404, `Backup not found for ${dmy}.`);
+  if (rows.length === 0) throw new AppError("logDayNotFound", { day: dmy });
   await charge(c, account);
   return new Response(zipOne(`${dmy}.csv`, logsCsv(rows)), {
     headers: { "Content-Type": "application/zip", "Content-Disposition": `attachment; filename="${dmy}.zip"` },

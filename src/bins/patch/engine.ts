@@ -1,4 +1,7 @@
-import { AppError } from "../errors";
+// RFC 7396 (merge patch) and RFC 6902 (JSON Patch) on parsed JSON values. Parsing a request into a
+// patch (media type, text) is parse.ts; this module only knows the RFCs.
+import { AppError } from "../../errors/app-error";
+import { isPlainObject as isObject } from "../../values";
 
 export type PatchFormat = "merge" | "json-patch";
 
@@ -10,20 +13,8 @@ export interface ParsedPatch {
 /** Thrown by applyPatch when a well-formed patch cannot be applied (failing `test`, missing target, bad index, move into own child). */
 export class PatchConflict extends Error {}
 
-const CONTENT_TYPE_MESSAGE =
-  "You need to pass Content-Type set to application/merge-patch+json or application/json-patch+json";
-const INVALID_JSON = "Invalid JSON. Please try again";
-const INVALID_PATCH = "Invalid JSON Patch document";
-
-// A Map, not an object literal: a header value such as `__proto__` must not find Object.prototype.
-const MEDIA_TYPES = new Map<string, PatchFormat>([
-  ["application/merge-patch+json", "merge"],
-  ["application/json", "merge"],
-  ["application/json-patch+json", "json-patch"],
-]);
-
 /** JSON.parse accepts any nesting, but the merge below recurses over the patch, as JSON.stringify does over a result. */
-const MAX_DEPTH = 1000;
+export const MAX_DEPTH = 1000;
 
 const OPERATIONS = ["add", "remove", "replace", "move", "copy", "test"] as const;
 type OperationName = (typeof OPERATIONS)[number];
@@ -38,71 +29,11 @@ interface Operation {
 
 type Container = unknown[] | Record<string, unknown>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isContainer = (v: unknown): v is Container => typeof v === "object" && v !== null;
 
 /** Assignment could reach the `__proto__` setter; defining an own property never does, and keeps an existing member's position. */
 function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-}
-
-/**
- * Content-Type `application/merge-patch+json` or `application/json` → RFC 7396 merge patch;
- * `application/json-patch+json` → RFC 6902. Throws AppError 400 with the contract's messages (§10.1).
- */
-export function parsePatch(contentType: string | undefined, text: string): ParsedPatch {
-  const format = MEDIA_TYPES.get((contentType ?? "").split(";")[0]!.trim().toLowerCase());
-  if (!format) throw new AppError(400, CONTENT_TYPE_MESSAGE);
-  let document: unknown;
-  try {
-    document = JSON.parse(text); // also rejects empty and whitespace-only bodies
-  } catch {
-    throw new AppError(400, INVALID_JSON);
-  }
-  const shape = scanStructure(text);
-  if (format === "merge") {
-    if (shape.depth > MAX_DEPTH) throw new AppError(400, INVALID_JSON);
-  } else {
-    if (shape.depth > MAX_DEPTH || shape.repeatedOperationMember) throw new AppError(400, INVALID_PATCH);
-    compileOperations(document);
-  }
-  return { format, document };
-}
-
-/**
- * One pass over valid JSON text: the deepest nesting, and whether an operation object (an object
- * directly inside the top-level array) repeats a member. JSON.parse silently keeps the last of
- * duplicates, but RFC 6902 (A.13) says `{"op": "add", …, "op": "remove"}` is an invalid patch.
- */
-function scanStructure(text: string): { depth: number; repeatedOperationMember: boolean } {
-  const open: string[] = [];
-  let depth = 0;
-  let repeated = false;
-  let expectName = false;
-  let names = new Set<string>();
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      const start = i;
-      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      if (expectName && open.length === 2 && open[0] === "[") {
-        const name = JSON.parse(text.slice(start, i + 1)) as string;
-        repeated ||= names.has(name);
-        names.add(name);
-      }
-      expectName = false;
-    } else if (ch === "{" || ch === "[") {
-      open.push(ch);
-      depth = Math.max(depth, open.length);
-      expectName = ch === "{";
-      if (open.length === 2) names = new Set();
-    } else if (ch === "}" || ch === "]") {
-      open.pop();
-    } else if (ch === ",") {
-      expectName = open.at(-1) === "{";
-    }
-  }
-  return { depth, repeatedOperationMember: repeated };
 }
 
 /** RFC 6901 reference tokens, or null when `pointer` is not a JSON Pointer. */
@@ -117,8 +48,9 @@ function parsePointer(pointer: unknown): string[] | null {
     .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
 }
 
-function compileOperations(document: unknown): Operation[] {
-  const invalid = () => new AppError(400, INVALID_PATCH);
+/** The operations of a JSON Patch document, or 400 `Invalid JSON Patch document` when one is malformed. */
+export function compileOperations(document: unknown): Operation[] {
+  const invalid = () => new AppError("patchInvalid");
   if (!Array.isArray(document)) throw invalid();
   return document.map((raw: unknown): Operation => {
     if (!isObject(raw) || !(OPERATIONS as readonly unknown[]).includes(raw.op)) throw invalid();
@@ -139,7 +71,7 @@ export function applyPatch(target: unknown, patch: ParsedPatch): unknown {
 /** RFC 7396. Builds new objects along the patched paths; existing members keep their order, new ones go last. */
 function mergePatch(target: unknown, patch: unknown, depth: number): unknown {
   if (!isObject(patch)) return patch;
-  if (depth > MAX_DEPTH) throw new AppError(400, INVALID_JSON);
+  if (depth > MAX_DEPTH) throw new AppError("invalidJson");
   const result: Record<string, unknown> = {};
   if (isObject(target)) for (const [key, value] of Object.entries(target)) setMember(result, key, value);
   for (const [key, value] of Object.entries(patch)) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run cycles`: fails when the modules under the given folder import each other in a circle.
-// Type-only imports count too: a circle of types is still two modules that cannot be read apart.
+// `npm run imports`: fails when the modules of src/ import each other in a circle, or cross a layer
+// (see docs/architecture.md). Type-only imports count too: a circle of types is still two modules
+// that cannot be read apart, and a domain module that names Hono's types knows Hono.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -24,10 +25,18 @@ function resolveImport(from, specifier) {
 }
 
 const files = sourceFiles(root);
+const specifiers = new Map(
+  files.map((file) => [
+    file,
+    ts.preProcessFile(readFileSync(file, "utf8"), true, true).importedFiles.map((i) => i.fileName),
+  ]),
+);
 const edges = new Map(
   files.map((file) => {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-    const targets = importedFiles.map((i) => resolveImport(file, i.fileName)).filter((t) => t !== null);
+    const targets = specifiers
+      .get(file)
+      .map((s) => resolveImport(file, s))
+      .filter((t) => t !== null);
     return [file, [...new Set(targets)]];
   }),
 );
@@ -65,9 +74,40 @@ function visit(file) {
 for (const file of files) if (!state.has(file)) visit(file);
 
 const name = (file) => relative(process.cwd(), file);
+const inside = (file, ...dirs) => dirs.some((dir) => file.startsWith(`${join(root, dir)}/`));
+
+// The layers: domain modules take plain values and never see HTTP; only the writer runs its statements.
+const DOMAIN = ["accounts", "auth", "bins", "collections", "schemas", "storage", "usage"];
+const WRITER_STATEMENTS = join(root, "storage", "bin-writes.ts");
+const WRITERS = [join(root, "bins", "bin-writer.ts")];
+const violations = [];
+for (const file of files) {
+  const domain = inside(file, ...DOMAIN);
+  for (const specifier of specifiers.get(file)) {
+    if (domain && (specifier === "hono" || specifier.startsWith("hono/"))) {
+      violations.push(`${name(file)} imports ${specifier}: domain modules take plain values, not Hono's`);
+    }
+  }
+  for (const target of edges.get(file)) {
+    if (domain && inside(target, "http", "routes")) {
+      violations.push(`${name(file)} imports ${name(target)}: the domain does not depend on the HTTP layer`);
+    }
+    if (target === WRITER_STATEMENTS && !WRITERS.includes(file)) {
+      violations.push(`${name(file)} imports ${name(target)}: only the bin's writer runs those statements`);
+    }
+  }
+}
+
+let failed = false;
 if (circles.length > 0) {
   console.error(`Import circles in ${name(root)}:`);
   for (const circle of circles) console.error(`  ${circle.map(name).sort().join(" <-> ")}`);
-  process.exit(1);
+  failed = true;
 }
-console.log(`No import circles among ${files.length} modules in ${name(root) || "."}.`);
+if (violations.length > 0) {
+  console.error(`Imports across layers in ${name(root)}:`);
+  for (const v of violations) console.error(`  ${v}`);
+  failed = true;
+}
+if (failed) process.exit(1);
+console.log(`No import circles and no layer crossings among ${files.length} modules in ${name(root) || "."}.`);

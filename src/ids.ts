@@ -1,4 +1,5 @@
-import { AppError } from "../errors";
+import { AppError } from "./errors/app-error";
+import type { ErrorCode } from "./errors/codes";
 
 const ID_PATTERN = /^[0-9a-f]{24}$/;
 
@@ -14,8 +15,20 @@ export function normalizeId(raw: string | undefined): string | null {
   return id !== undefined && ID_PATTERN.test(id) ? id : null;
 }
 
-export function parseId(raw: string | undefined, message: string, status: 400 | 422 = 400): string {
+/** The codes of a malformed id, one per kind of id (and per legacy wording). */
+export type InvalidIdCode = Extract<
+  ErrorCode,
+  | "invalidBinId"
+  | "invalidBinIdOfVersions"
+  | "invalidCollectionId"
+  | "invalidSchemaId"
+  | "invalidSchemaDocIdHeader"
+  | "invalidAccessKeyId"
+  | "invalidAccountId"
+>;
+
+export function parseId(raw: string | undefined, invalid: InvalidIdCode): string {
   const id = normalizeId(raw);
-  if (id === null) throw new AppError(status, message);
+  if (id === null) throw new AppError(invalid);
   return id;
 }

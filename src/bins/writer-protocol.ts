@@ -1,0 +1,43 @@
+import type { Payer } from "../accounts/limits";
+import type { Settled } from "../errors/rpc";
+import type { SchemaRef } from "../storage/bin-reads";
+import type { ParsedPatch } from "./patch/engine";
+import type { StoredRecord } from "./records";
+
+// The protocol between the Worker and a bin's writer (its Durable Object): what each side sends.
+// Both import it; neither imports the other. Refusals travel as `Settled` (errors/rpc.ts).
+
+/** A patch is applied to the latest record by the writer, under the bin's lock, then checked like a PUT body. */
+export interface PatchChange {
+  patch: ParsedPatch;
+  owner: Payer | null;
+  schema: SchemaRef | null;
+}
+
+export type WriteRequest = {
+  binId: string;
+  versioned: boolean;
+  ifMatch?: string;
+} & ({ record: StoredRecord } | { patch: PatchChange });
+
+export interface WriteResult {
+  version: number;
+  /** True when the write appended a version (the response then carries `metadata.version`). */
+  appended: boolean;
+  capReached: boolean;
+  etag: string;
+  /** The record a patch produced (a replace already knows its record). */
+  patched?: StoredRecord;
+}
+
+export type CreateResult = { etag: string } | { idTaken: true };
+
+export type MetaChange = { name: string } | { private: boolean };
+
+/** What the writer's RPC methods return: a refusal comes back as data and is raised again by the caller. */
+export type WriterCall<T> = Promise<Settled<T>>;
+
+export const MAX_VERSIONS = 1000;
+
+/** The bin's writer: one Durable Object per bin, named by its id. */
+export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));

@@ -1,0 +1,118 @@
+import type { NewBinRow, RecordRef } from "./bin-reads";
+
+// Statements only the bin's writer (its Durable Object) runs: it is the one writer of `bins` and
+// `records` rows, so these never run anywhere else (scripts/check-imports.mjs enforces it).
+
+/** The head as the writer needs it: version count, guard token and the latest record. */
+export interface WriterHead {
+  versionCount: number;
+  writeToken: string;
+  latest: RecordRef;
+}
+
+export async function loadWriterHead(db: D1Database, binId: string): Promise<WriterHead | null> {
+  const row = await db
+    .prepare(
+      `SELECT b.version_count, b.write_token, r.version, r.body_key, r.hash, r.size, r.updated_at
+       FROM bins b JOIN records r ON r.bin_id = b.id AND r.version = b.version_count WHERE b.id = ?`,
+    )
+    .bind(binId)
+    .first<{
+      version_count: number;
+      write_token: string;
+      version: number;
+      body_key: string;
+      hash: string;
+      size: number;
+      updated_at: string;
+    }>();
+  if (!row) return null;
+  return {
+    versionCount: row.version_count,
+    writeToken: row.write_token,
+    latest: { version: row.version, bodyKey: row.body_key, hash: row.hash, size: row.size, updatedAt: row.updated_at },
+  };
+}
+
+export function insertBinStatements(
+  db: D1Database,
+  bin: NewBinRow,
+  base: RecordRef,
+  token: string,
+): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        "INSERT INTO bins (id, account_id, private, name, collection_id, created_at, version_count, write_token) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+      )
+      .bind(bin.id, bin.ownerId, bin.private ? 1 : 0, bin.name, bin.collectionId, bin.createdAt, token),
+    db
+      .prepare("INSERT INTO records (bin_id, version, body_key, hash, size, updated_at) VALUES (?, 0, ?, ?, ?, ?)")
+      .bind(bin.id, base.bodyKey, base.hash, base.size, base.updatedAt),
+  ];
+}
+
+/**
+ * Moves the head from `expectedToken` to `newToken`. The statements that follow it in the same
+ * batch are guarded by `newToken`, so if the head moved on (a stale writer) nothing is applied:
+ * the head update changes no row and the guarded statements match none.
+ */
+export function advanceHeadStatement(
+  db: D1Database,
+  binId: string,
+  versionCount: number,
+  expectedToken: string,
+  newToken: string,
+): D1PreparedStatement {
+  return db
+    .prepare("UPDATE bins SET version_count = ?, write_token = ? WHERE id = ? AND write_token = ?")
+    .bind(versionCount, newToken, binId, expectedToken);
+}
+
+export function upsertRecordStatement(
+  db: D1Database,
+  binId: string,
+  rec: RecordRef,
+  guardToken: string,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO records (bin_id, version, body_key, hash, size, updated_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM bins WHERE id = ?1 AND write_token = ?7)
+       ON CONFLICT (bin_id, version) DO UPDATE SET
+         body_key = excluded.body_key, hash = excluded.hash, size = excluded.size, updated_at = excluded.updated_at`,
+    )
+    .bind(binId, rec.version, rec.bodyKey, rec.hash, rec.size, rec.updatedAt, guardToken);
+}
+
+export function deleteVersionsStatement(db: D1Database, binId: string, guardToken: string): D1PreparedStatement {
+  return db
+    .prepare(
+      "DELETE FROM records WHERE bin_id = ?1 AND version >= 1 AND EXISTS (SELECT 1 FROM bins WHERE id = ?1 AND write_token = ?2)",
+    )
+    .bind(binId, guardToken);
+}
+
+export async function listRecordKeys(db: D1Database, binId: string): Promise<{ version: number; body_key: string }[]> {
+  const { results } = await db
+    .prepare("SELECT version, body_key FROM records WHERE bin_id = ? ORDER BY version")
+    .bind(binId)
+    .all<{ version: number; body_key: string }>();
+  return results;
+}
+
+/** Guarded like every write: the head row goes only if the token is current; its records only if it went. */
+export function deleteBinStatements(db: D1Database, binId: string, expectedToken: string): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM bins WHERE id = ? AND write_token = ?").bind(binId, expectedToken),
+    db.prepare("DELETE FROM records WHERE bin_id = ?1 AND NOT EXISTS (SELECT 1 FROM bins WHERE id = ?1)").bind(binId),
+  ];
+}
+
+export function renameStatement(db: D1Database, binId: string, name: string): D1PreparedStatement {
+  return db.prepare("UPDATE bins SET name = ? WHERE id = ?").bind(name, binId);
+}
+
+export function privacyStatement(db: D1Database, binId: string, isPrivate: boolean): D1PreparedStatement {
+  return db.prepare("UPDATE bins SET private = ? WHERE id = ?").bind(isPrivate ? 1 : 0, binId);
+}
