@@ -18,6 +18,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/apply-migrations.ts"],
+      // test/e2e runs in Node against local instances: vitest.e2e.config.ts.
+      exclude: ["test/e2e/**", "node_modules/**"],
     },
   };
 });

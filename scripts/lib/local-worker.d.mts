@@ -1,0 +1,17 @@
+// Types of local-worker.mjs for the TypeScript end-to-end tests.
+export const root: string;
+export const wranglerVersion: string;
+export function freePort(): Promise<number>;
+export class LocalWorker {
+  constructor(options?: { vars?: Record<string, string> });
+  dir: string;
+  persistDir: string;
+  adminKey: string;
+  base: string | null;
+  source: string | null;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+  d1Execute(file: string): Promise<void>;
+  logTail(): string;
+}
