@@ -6,6 +6,9 @@ export type BinOperation = "read" | "update" | "delete";
 
 type KeyProblem = ErrorParams["binKey"]["problem"];
 
+/** Which presented key a decision rested on; `public` = none was needed. */
+export type AuthorisedBy = "master" | "access" | "public";
+
 /**
  * Either key may authorise; the master key is evaluated first and, when neither authorises,
  * its error is the one reported (clients commonly send both headers).
@@ -16,13 +19,13 @@ function authorize(
   ownerId: string | null,
   creds: Credentials,
   facts: KeyFacts,
-): string {
+): { accountId: string; by: AuthorisedBy } {
   const refuse = (problem: KeyProblem) => new AppError("binKey", { problem, operation });
   if (!creds.masterHash && !creds.accessHash) throw refuse("missing");
   let failure: AppError | undefined;
   if (creds.masterHash) {
     const account = facts.masterAccountId;
-    if (account && (operation === "create" || account === ownerId)) return account;
+    if (account && (operation === "create" || account === ownerId)) return { accountId: account, by: "master" };
     failure = refuse("badMaster");
   }
   if (creds.accessHash) {
@@ -32,14 +35,15 @@ function authorize(
     } else if (!key.permissions[operation]) {
       failure ??= refuse("forbidden");
     } else {
-      return key.accountId;
+      return { accountId: key.accountId, by: "access" };
     }
   }
   throw failure!;
 }
 
 /** Returns the account that will own the new bin. */
-export const authorizeCreate = (creds: Credentials, facts: KeyFacts): string => authorize("create", null, creds, facts);
+export const authorizeCreate = (creds: Credentials, facts: KeyFacts): string =>
+  authorize("create", null, creds, facts).accountId;
 
 /** Public bins are open for read and update; keys there only prove ownership. */
 export function authorizeBin(
@@ -47,9 +51,9 @@ export function authorizeBin(
   bin: { ownerId: string | null; private: boolean },
   creds: Credentials,
   facts: KeyFacts,
-): void {
-  if (operation !== "delete" && !bin.private) return;
-  authorize(operation, bin.ownerId, creds, facts);
+): AuthorisedBy {
+  if (operation !== "delete" && !bin.private) return "public";
+  return authorize(operation, bin.ownerId, creds, facts).by;
 }
 
 /**

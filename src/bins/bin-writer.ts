@@ -1,14 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Credentials, KeyFacts } from "../auth/credentials";
 import { AppError } from "../errors/app-error";
 import type { ErrorCode } from "../errors/codes";
 import { settle } from "../errors/rpc";
-import type { NewBinRow, RecordRef } from "../storage/bin-reads";
+import type { NewBinRow, RecordRef, SchemaRef } from "../storage/bin-reads";
 import {
   advanceHeadStatement,
+  type CommitGuards,
   deleteBinStatements,
   deleteVersionsStatement,
   insertBinStatements,
   listRecordKeys,
+  loadBinSchema,
+  loadKeyFacts,
   loadWriterHead,
   privacyStatement,
   renameStatement,
@@ -16,15 +20,16 @@ import {
   type WriterHead,
 } from "../storage/bin-writes";
 import { deleteAllBodies, deleteBodies, getBody, newBodyKey, putBody } from "../storage/bodies";
+import { decideUpdate } from "./authority";
 import { ifMatchPasses } from "./conditional";
-import { applyPatch, PatchConflict } from "./patch/engine";
+import { applyPatch, type ParsedPatch, PatchConflict } from "./patch/engine";
 import { checkRecord } from "./record-checks";
 import { etagOf, type StoredRecord } from "./records";
 import {
   type CreateResult,
+  MAX_GROUP,
   MAX_VERSIONS,
   type MetaChange,
-  type PatchChange,
   type WriteRequest,
   type WriteResult,
   type WriterCall,
@@ -50,6 +55,19 @@ interface Commit<T> {
   after: () => Promise<T>;
 }
 
+interface PendingWrite {
+  req: WriteRequest;
+  resolve: (result: WriteResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: WriteResult } | { ok: false; error: AppError };
+
+const credsKey = (creds: Credentials): string => `${creds.masterHash ?? ""}/${creds.accessHash ?? ""}`;
+
+const sameSchema = (a: SchemaRef | null, b: SchemaRef | null): boolean =>
+  a === b || (a !== null && b !== null && a.id === b.id && a.revision === b.revision);
+
 /**
  * One instance per bin (named by the bin id) and the only writer of that bin's rows and bodies.
  *
@@ -63,6 +81,8 @@ interface Commit<T> {
  */
 export class BinWriter extends DurableObject<Env> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Writes waiting for the commit in flight; they are committed together when it is done. */
+  private openGroup: PendingWrite[] | null = null;
   /** The committed head as this writer last saw it; undefined = read it from D1 before use. */
   private head: WriterHead | undefined;
 
@@ -79,20 +99,20 @@ export class BinWriter extends DurableObject<Env> {
   }
 
   /**
-   * Plans a change against the current head and commits it, guarded by the head's token. When the
-   * head had moved on (a stale writer), nothing was applied: the new bodies are removed, the head is
-   * re-read and the change planned again. When D1 throws we cannot know whether the batch landed, so
+   * Plans a change against the current head and commits it, guarded by the head's token (and the
+   * plan's own guards). When the head had moved on (a stale writer) or a guard failed, nothing was
+   * applied: the new bodies are removed, the head is re-read and the change planned again. When D1 throws we cannot know whether the batch landed, so
    * the new bodies are kept (at worst orphans) and the head is re-read before the next write.
    */
   private async guarded<T>(
     binId: string,
     notFound: ErrorCode,
-    plan: (head: WriterHead, token: string) => Promise<Commit<T> | { unchanged: T }>,
+    plan: (head: WriterHead, token: string, attempt: number) => Promise<Commit<T> | { unchanged: T }>,
   ): Promise<T> {
     for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
       const head = await this.currentHead(binId, notFound);
       const token = newToken();
-      const change = await plan(head, token);
+      const change = await plan(head, token, attempt);
       if ("unchanged" in change) return change.unchanged;
       let changed: number;
       try {
@@ -146,7 +166,7 @@ export class BinWriter extends DurableObject<Env> {
 
   create(bin: NewBinRow, record: StoredRecord): WriterCall<CreateResult> {
     return settle(() =>
-      this.exclusive(async () => {
+      this.serial(async () => {
         const base: RecordRef = {
           version: 0,
           bodyKey: newBodyKey(bin.id),
@@ -165,70 +185,178 @@ export class BinWriter extends DurableObject<Env> {
           }
           throw err;
         }
-        this.head = { versionCount: 0, writeToken: token, latest: base };
+        this.head = { versionCount: 0, writeToken: token, latest: base, private: bin.private, ownerId: bin.ownerId };
         return { etag: etagOf(0, base.hash) };
       }),
     );
   }
 
+  /**
+   * Writes queued while a commit is in flight are committed together next (group commit): their
+   * bodies are put to R2 in parallel and one D1 batch points the head at the last of them. Each
+   * still gets its own version number in arrival order, its own If-Match check against the state
+   * left by the writes before it, the cap applied write by write, and its own answer.
+   */
   write(req: WriteRequest): WriterCall<WriteResult> {
-    return settle(() =>
-      this.exclusive(() =>
-        this.guarded(req.binId, "binNotFoundForUpdate", async (head, token) => {
-          const current = etagOf(head.latest.version, head.latest.hash);
-          if (!ifMatchPasses(req.ifMatch, current)) throw new AppError("preconditionFailed", { etag: current });
-          const record = "record" in req ? req.record : await this.patched(head, req.patch);
-          const n = head.versionCount;
-          const appended = req.versioned && n < MAX_VERSIONS;
-          const rec: RecordRef = {
-            version: appended ? n + 1 : n,
-            bodyKey: newBodyKey(req.binId),
-            hash: record.hash,
-            size: record.size,
-            updatedAt: new Date().toISOString(),
-          };
-          await putBody(this.env.BODIES, rec.bodyKey, record.text);
-          const db = this.env.DB;
-          return {
-            statements: [
-              advanceHeadStatement(db, req.binId, rec.version, head.writeToken, token),
-              upsertRecordStatement(db, req.binId, rec, token),
-            ],
-            newBodies: [rec.bodyKey],
-            after: async () => {
-              this.head = { versionCount: rec.version, writeToken: token, latest: rec };
-              if (!appended) await this.retire([head.latest.bodyKey]);
-              return {
-                version: rec.version,
-                appended,
-                capReached: req.versioned && !appended,
-                etag: etagOf(rec.version, rec.hash),
-                ...("patch" in req ? { patched: record } : {}),
-              };
-            },
-          };
+    return settle(
+      () =>
+        new Promise<WriteResult>((resolve, reject) => {
+          if (!this.openGroup) {
+            const group: PendingWrite[] = [];
+            this.openGroup = group;
+            void this.exclusive(async () => {
+              if (this.openGroup === group) this.openGroup = null;
+              await this.commitGroup(req.binId, group);
+            });
+          }
+          this.openGroup.push({ req, resolve, reject });
+          if (this.openGroup.length >= MAX_GROUP) this.openGroup = null;
         }),
-      ),
     );
   }
 
-  /** Applies a patch to the latest record and runs the checks a PUT body gets (§10.1). */
-  private async patched(head: WriterHead, change: PatchChange): Promise<StoredRecord> {
-    const text = await getBody(this.env.BODIES, head.latest.bodyKey);
-    if (text === null) throw new Error("the latest body is missing under a committed head");
-    let value: unknown;
+  /** Anything but a write closes the open group, so a later write is never committed before it. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    this.openGroup = null;
+    return this.exclusive(task);
+  }
+
+  private async commitGroup(binId: string, group: PendingWrite[]): Promise<void> {
     try {
-      value = applyPatch(JSON.parse(text), change.patch);
+      const outcomes = await this.guarded(binId, "binNotFoundForUpdate", (head, token, attempt) =>
+        this.planGroup(head, token, attempt, group),
+      );
+      group.forEach((pending, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) pending.resolve(outcome.value);
+        else pending.reject(outcome.error);
+      });
+    } catch (err) {
+      // A storage failure fails the whole group; nothing of it was committed.
+      for (const pending of group) pending.reject(err);
+    }
+  }
+
+  /**
+   * Each write in arrival order against the state the ones before it leave. A write refused (key,
+   * If-Match, patch, size, schema) is answered alone and leaves the state as it was. After a failed
+   * commit (`attempt` > 1) the keys and the schema are read again, since one of them may be what failed.
+   */
+  private async planGroup(
+    head: WriterHead,
+    token: string,
+    attempt: number,
+    group: PendingWrite[],
+  ): Promise<Commit<Outcome[]> | { unchanged: Outcome[] }> {
+    const binId = group[0]!.req.binId;
+    const schema = attempt === 1 ? group[0]!.req.schema : await loadBinSchema(this.env.DB, binId);
+    const facts = attempt === 1 ? null : await this.freshFacts(group);
+    let versionCount = head.versionCount;
+    let latest = head.latest;
+    let latestText: string | undefined;
+    const written = new Map<number, { rec: RecordRef; text: string }>();
+    const guards: CommitGuards = { masterHashes: [], accessHashes: [], schema: schema && { ...schema } };
+    const outcomes: Outcome[] = [];
+    for (const { req } of group) {
+      try {
+        const authority = facts
+          ? { ...req.authority, facts: facts.get(credsKey(req.authority.creds))! }
+          : req.authority;
+        const decision = decideUpdate(authority, head);
+        const current = etagOf(latest.version, latest.hash);
+        if (!ifMatchPasses(req.ifMatch, current)) throw new AppError("preconditionFailed", { etag: current });
+        const rules = { owner: req.owner, schema, operation: "update" as const };
+        let record: StoredRecord;
+        if ("patch" in req.change) {
+          latestText ??= await this.bodyOf(latest);
+          record = await checkRecord(this.env, this.applied(latestText, req.change.patch), rules);
+        } else {
+          record = req.change.record;
+          // Validated by the route against the schema it read; check again if that is not the one committed against.
+          if (!sameSchema(req.schema, schema)) await checkRecord(this.env, JSON.parse(record.text), rules);
+        }
+        const appended = decision.versioned && versionCount < MAX_VERSIONS;
+        const rec: RecordRef = {
+          version: appended ? versionCount + 1 : versionCount,
+          bodyKey: newBodyKey(binId),
+          hash: record.hash,
+          size: record.size,
+          updatedAt: new Date().toISOString(),
+        };
+        written.set(rec.version, { rec, text: record.text });
+        versionCount = rec.version;
+        latest = rec;
+        latestText = record.text;
+        if (decision.relies.masterHash) guards.masterHashes.push(decision.relies.masterHash);
+        if (decision.relies.accessHash) guards.accessHashes.push(decision.relies.accessHash);
+        outcomes.push({
+          ok: true,
+          value: {
+            version: rec.version,
+            appended,
+            capReached: decision.versioned && !appended,
+            etag: etagOf(rec.version, rec.hash),
+            private: head.private,
+            ...("patch" in req.change ? { patched: record } : {}),
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        outcomes.push({ ok: false, error: err });
+      }
+    }
+    if (written.size === 0) return { unchanged: outcomes };
+
+    // A record overwritten later in the same group was never visible to anyone: it is not stored at all.
+    const bodies = [...written.values()];
+    await Promise.all(bodies.map(({ rec, text }) => putBody(this.env.BODIES, rec.bodyKey, text)));
+    const db = this.env.DB;
+    guards.masterHashes = [...new Set(guards.masterHashes)];
+    guards.accessHashes = [...new Set(guards.accessHashes)];
+    const overwritesLatest = written.has(head.versionCount);
+    return {
+      statements: [
+        advanceHeadStatement(db, binId, versionCount, head.writeToken, token, guards),
+        ...bodies.map(({ rec }) => upsertRecordStatement(db, binId, rec, token)),
+      ],
+      newBodies: bodies.map(({ rec }) => rec.bodyKey),
+      after: async () => {
+        this.head = { ...head, versionCount, writeToken: token, latest };
+        if (overwritesLatest) await this.retire([head.latest.bodyKey]);
+        return outcomes;
+      },
+    };
+  }
+
+  /** The keys of a group as they are now, after a commit whose guard may have failed on one of them. */
+  private async freshFacts(group: PendingWrite[]): Promise<Map<string, KeyFacts>> {
+    const facts = new Map<string, KeyFacts>();
+    for (const { req } of group) {
+      const key = credsKey(req.authority.creds);
+      if (!facts.has(key)) facts.set(key, await loadKeyFacts(this.env.DB, req.authority.creds));
+    }
+    return facts;
+  }
+
+  private async bodyOf(record: RecordRef): Promise<string> {
+    const text = await getBody(this.env.BODIES, record.bodyKey);
+    if (text === null) throw new Error("the latest body is missing under a committed head");
+    return text;
+  }
+
+  /** A patch applied to the latest record (§10.1); a conflict is the API's 409. */
+  private applied(latestText: string, patch: ParsedPatch): unknown {
+    try {
+      return applyPatch(JSON.parse(latestText), patch);
     } catch (err) {
       if (err instanceof PatchConflict) throw new AppError("patchConflict");
       throw err;
     }
-    return checkRecord(this.env, value, { owner: change.owner, schema: change.schema, operation: "update" });
   }
 
   remove(binId: string, ifMatch?: string): WriterCall<{ versionsDeleted: number }> {
     return settle(() =>
-      this.exclusive(() =>
+      this.serial(() =>
         this.guarded(binId, "binNotFound", async (head) => {
           const current = etagOf(head.latest.version, head.latest.hash);
           if (!ifMatchPasses(ifMatch, current)) throw new AppError("preconditionFailed", { etag: current });
@@ -253,7 +381,7 @@ export class BinWriter extends DurableObject<Env> {
   /** Deletes versions 1..N; with `preserveLatest` the latest first becomes the base. */
   deleteVersions(binId: string, preserveLatest: boolean): WriterCall<{ versionsDeleted: number }> {
     return settle(() =>
-      this.exclusive(() =>
+      this.serial(() =>
         this.guarded<{ versionsDeleted: number }>(binId, "binNotFound", async (head, token) => {
           if (head.versionCount === 0) return { unchanged: { versionsDeleted: 0 } };
           const stored = await listRecordKeys(this.env.DB, binId);
@@ -269,7 +397,7 @@ export class BinWriter extends DurableObject<Env> {
                 .filter((r) => (preserveLatest ? r.body_key !== head.latest.bodyKey : r.version >= 1))
                 .map((r) => r.body_key);
               this.head = preserveLatest
-                ? { versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
+                ? { ...head, versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
                 : undefined;
               await this.retire(garbage);
               return { versionsDeleted: head.versionCount };
@@ -283,12 +411,13 @@ export class BinWriter extends DurableObject<Env> {
   /** Metadata changes go through here too, so they are ordered with the bin's other writes. */
   setMeta(binId: string, change: MetaChange): WriterCall<null> {
     return settle(() =>
-      this.exclusive(async () => {
+      this.serial(async () => {
         const db = this.env.DB;
         const statement =
           "name" in change ? renameStatement(db, binId, change.name) : privacyStatement(db, binId, change.private);
         const result = await statement.run();
         if (result.meta.changes !== 1) throw new AppError("binNotFound");
+        if (this.head && "private" in change) this.head = { ...this.head, private: change.private };
         return null;
       }),
     );

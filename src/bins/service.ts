@@ -4,6 +4,7 @@ import { unwrap } from "../errors/rpc";
 import { newId } from "../ids";
 import { type BinView, loadBinView, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bin-reads";
 import { getBody } from "../storage/bodies";
+import type { UpdateAuthority } from "./authority";
 import { checkRecord } from "./record-checks";
 import type { StoredRecord } from "./records";
 import { type WriteRequest, type WriteResult, writerFor } from "./writer-protocol";
@@ -34,17 +35,26 @@ export async function checkAndCreateBin(
   return { bin: await createBin(env, bin, record), record };
 }
 
-/** The update counterpart: the same checks against the bin's owner and collection, then the write. */
+/**
+ * The update counterpart: the same checks against the bin's owner and collection, then the write,
+ * which the writer decides again (authorisation, versioning) against the head it holds.
+ */
 export async function checkAndWriteRecord(
   env: Env,
   view: BinView,
   value: unknown,
-  options: { versioned: boolean; ifMatch?: string | undefined },
+  options: { authority: UpdateAuthority; ifMatch?: string | undefined },
 ): Promise<{ record: StoredRecord; result: WriteResult }> {
   const record = await checkRecord(env, value, { owner: view.owner, schema: view.schema, operation: "update" });
-  const request: WriteRequest = { binId: view.id, record, versioned: options.versioned };
-  if (options.ifMatch) request.ifMatch = options.ifMatch;
-  return { record, result: await writeRecord(env, request) };
+  const result = await writeRecord(env, {
+    binId: view.id,
+    authority: options.authority,
+    ifMatch: options.ifMatch,
+    owner: view.owner,
+    schema: view.schema,
+    change: { record },
+  });
+  return { record, result };
 }
 
 export async function writeRecord(env: Env, request: WriteRequest): Promise<WriteResult> {

@@ -21,9 +21,10 @@ export async function updateSchemaDoc(
   id: string,
   change: { name?: string; schema?: string },
 ): Promise<void> {
+  // The revision tells a bin's writer that a write validated against the old text must be checked again.
   const sets = [
     ...(change.name !== undefined ? ["name = ?"] : []),
-    ...(change.schema !== undefined ? ["schema = ?"] : []),
+    ...(change.schema !== undefined ? ["schema = ?", "revision = revision + 1"] : []),
   ];
   if (sets.length === 0) return;
   const values = [

@@ -16,6 +16,8 @@ export interface SchemaRef {
   id: string;
   name: string;
   text: string;
+  /** Moves on every change of the text: the writer commits only against the revision that was checked. */
+  revision: number;
 }
 
 /** A bin's own metadata, as created and as read back. */
@@ -62,6 +64,7 @@ interface BinViewRow extends KeyColumns {
   schema_id: string | null;
   schema_name: string | null;
   schema_text: string | null;
+  schema_revision: number | null;
 }
 
 // Head, requested record, presented keys, owner limits and collection schema in one round trip:
@@ -73,7 +76,8 @@ SELECT b.id, b.account_id, b.private, b.name, b.collection_id, b.created_at, b.v
        k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
        k.can_update AS ak_update, k.can_delete AS ak_delete,
        o.plan, o.max_record_bytes, o.max_collections, o.max_access_keys, o.request_quota, o.requests_used,
-       s.id AS schema_id, s.name AS schema_name, CASE WHEN ?5 THEN s.schema END AS schema_text
+       s.id AS schema_id, s.name AS schema_name, CASE WHEN ?5 THEN s.schema END AS schema_text,
+       s.revision AS schema_revision
 FROM bins b
 LEFT JOIN records r ON r.bin_id = b.id AND r.version = COALESCE(?4, b.version_count)
 LEFT JOIN access_keys k ON k.key_hash = ?3
@@ -129,7 +133,10 @@ export async function loadBinView(
             requests_used: row.requests_used ?? 0,
             id: row.account_id!,
           },
-    schema: row.schema_text === null ? null : { id: row.schema_id!, name: row.schema_name!, text: row.schema_text },
+    schema:
+      row.schema_text === null
+        ? null
+        : { id: row.schema_id!, name: row.schema_name!, text: row.schema_text, revision: row.schema_revision! },
   };
 }
 
@@ -187,6 +194,7 @@ type CreateRow = KeyColumns & {
   schema_id: string | null;
   schema_name: string | null;
   schema_text: string | null;
+  schema_revision: number | null;
 } & Record<string, unknown>;
 
 function payerFrom(row: Record<string, unknown>, prefix: "m_" | "k_"): Payer | null {
@@ -208,7 +216,7 @@ export async function loadCreateContext(
               k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
               k.can_update AS ak_update, k.can_delete AS ak_delete, ${columns("ka", "k_")},
               c.id AS c_id, c.account_id AS c_account_id,
-              s.id AS schema_id, s.name AS schema_name, s.schema AS schema_text
+              s.id AS schema_id, s.name AS schema_name, s.schema AS schema_text, s.revision AS schema_revision
        FROM (SELECT 1) AS one
        LEFT JOIN accounts m ON m.master_key_hash = ?1
        LEFT JOIN access_keys k ON k.key_hash = ?2
@@ -233,7 +241,9 @@ export async function loadCreateContext(
             id: row.c_id,
             accountId: row.c_account_id!,
             schema:
-              row.schema_id === null ? null : { id: row.schema_id, name: row.schema_name!, text: row.schema_text! },
+              row.schema_id === null
+                ? null
+                : { id: row.schema_id, name: row.schema_name!, text: row.schema_text!, revision: row.schema_revision! },
           },
   };
 }

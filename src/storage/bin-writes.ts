@@ -1,25 +1,33 @@
-import type { NewBinRow, RecordRef } from "./bin-reads";
+import type { KeyFacts } from "../auth/credentials";
+import type { NewBinRow, RecordRef, SchemaRef } from "./bin-reads";
 
 // Statements only the bin's writer (its Durable Object) runs: it is the one writer of `bins` and
 // `records` rows, so these never run anywhere else (scripts/check-imports.mjs enforces it).
 
-/** The head as the writer needs it: version count, guard token and the latest record. */
+/**
+ * The head as the writer needs it: version count, guard token and the latest record, and the
+ * privacy and owner its decisions rest on (privacy changes go through the writer, so its copy is current).
+ */
 export interface WriterHead {
   versionCount: number;
   writeToken: string;
   latest: RecordRef;
+  private: boolean;
+  ownerId: string | null;
 }
 
 export async function loadWriterHead(db: D1Database, binId: string): Promise<WriterHead | null> {
   const row = await db
     .prepare(
-      `SELECT b.version_count, b.write_token, r.version, r.body_key, r.hash, r.size, r.updated_at
+      `SELECT b.version_count, b.write_token, b.private, b.account_id, r.version, r.body_key, r.hash, r.size, r.updated_at
        FROM bins b JOIN records r ON r.bin_id = b.id AND r.version = b.version_count WHERE b.id = ?`,
     )
     .bind(binId)
     .first<{
       version_count: number;
       write_token: string;
+      private: number;
+      account_id: string | null;
       version: number;
       body_key: string;
       hash: string;
@@ -31,7 +39,41 @@ export async function loadWriterHead(db: D1Database, binId: string): Promise<Wri
     versionCount: row.version_count,
     writeToken: row.write_token,
     latest: { version: row.version, bodyKey: row.body_key, hash: row.hash, size: row.size, updatedAt: row.updated_at },
+    private: row.private === 1,
+    ownerId: row.account_id,
   };
+}
+
+/**
+ * What the writes of one commit were decided on, re-checked by the commit itself: the keys they
+ * rested on still exist (with `update` for access keys), and the bin's collection still has the
+ * schema, at the revision, they were validated against (`null` = none).
+ */
+export interface CommitGuards {
+  masterHashes: string[];
+  accessHashes: string[];
+  schema: { id: string; revision: number } | null;
+}
+
+function guardSql(guards: CommitGuards): { sql: string; values: unknown[] } {
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  for (const hash of guards.masterHashes) {
+    clauses.push("EXISTS (SELECT 1 FROM accounts a WHERE a.id = bins.account_id AND a.master_key_hash = ?)");
+    values.push(hash);
+  }
+  for (const hash of guards.accessHashes) {
+    clauses.push(
+      "EXISTS (SELECT 1 FROM access_keys k WHERE k.key_hash = ? AND k.account_id = bins.account_id AND k.can_update = 1)",
+    );
+    values.push(hash);
+  }
+  clauses.push(
+    `(SELECT s.id || ':' || s.revision FROM collections c JOIN schema_docs s ON s.id = c.schema_doc_id
+      WHERE c.id = bins.collection_id) IS ?`,
+  );
+  values.push(guards.schema ? `${guards.schema.id}:${guards.schema.revision}` : null);
+  return { sql: clauses.map((c) => ` AND ${c}`).join(""), values };
 }
 
 export function insertBinStatements(
@@ -63,10 +105,12 @@ export function advanceHeadStatement(
   versionCount: number,
   expectedToken: string,
   newToken: string,
+  guards?: CommitGuards,
 ): D1PreparedStatement {
+  const guard = guards ? guardSql(guards) : { sql: "", values: [] };
   return db
-    .prepare("UPDATE bins SET version_count = ?, write_token = ? WHERE id = ? AND write_token = ?")
-    .bind(versionCount, newToken, binId, expectedToken);
+    .prepare(`UPDATE bins SET version_count = ?, write_token = ? WHERE id = ? AND write_token = ?${guard.sql}`)
+    .bind(versionCount, newToken, binId, expectedToken, ...guard.values);
 }
 
 export function upsertRecordStatement(
@@ -115,4 +159,55 @@ export function renameStatement(db: D1Database, binId: string, name: string): D1
 
 export function privacyStatement(db: D1Database, binId: string, isPrivate: boolean): D1PreparedStatement {
   return db.prepare("UPDATE bins SET private = ? WHERE id = ?").bind(isPrivate ? 1 : 0, binId);
+}
+
+/** What the given key hashes are now: a writer's commit guard failed, so its writes are decided again. */
+export async function loadKeyFacts(
+  db: D1Database,
+  keys: { masterHash?: string | undefined; accessHash?: string | undefined },
+): Promise<KeyFacts> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT a.id FROM accounts a WHERE a.master_key_hash = ?1) AS master_account_id,
+              k.id AS ak_id, k.account_id AS ak_account_id, k.can_create, k.can_read, k.can_update, k.can_delete
+       FROM (SELECT 1) LEFT JOIN access_keys k ON k.key_hash = ?2`,
+    )
+    .bind(keys.masterHash ?? null, keys.accessHash ?? null)
+    .first<{
+      master_account_id: string | null;
+      ak_id: string | null;
+      ak_account_id: string | null;
+      can_create: number | null;
+      can_read: number | null;
+      can_update: number | null;
+      can_delete: number | null;
+    }>();
+  return {
+    masterAccountId: row?.master_account_id ?? null,
+    accessKey:
+      row?.ak_id == null
+        ? null
+        : {
+            id: row.ak_id,
+            accountId: row.ak_account_id!,
+            permissions: {
+              create: row.can_create === 1,
+              read: row.can_read === 1,
+              update: row.can_update === 1,
+              delete: row.can_delete === 1,
+            },
+          },
+  };
+}
+
+/** The schema attached to the bin's collection now, for writes whose schema guard failed. */
+export async function loadBinSchema(db: D1Database, binId: string): Promise<SchemaRef | null> {
+  const row = await db
+    .prepare(
+      `SELECT s.id, s.name, s.schema, s.revision FROM bins b JOIN collections c ON c.id = b.collection_id
+       JOIN schema_docs s ON s.id = c.schema_doc_id WHERE b.id = ?`,
+    )
+    .bind(binId)
+    .first<{ id: string; name: string; schema: string; revision: number }>();
+  return row ? { id: row.id, name: row.name, text: row.schema, revision: row.revision } : null;
 }

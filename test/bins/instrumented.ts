@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { sha256Hex } from "../../src/auth/keys";
 import type { BinWriter } from "../../src/bins/bin-writer";
+import { toStoredRecord } from "../../src/bins/records";
 import type { Env } from "../../src/env";
 
 /** Operation counts by binding, e.g. `{ "d1.query": 1, "r2.get": 1 }`. */
@@ -136,5 +138,24 @@ export async function eventually(assertion: () => unknown, ms = 5000): Promise<v
       if (Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+}
+
+/**
+ * Appends `n` versioned records `{ seeded: i }` by calling the bin's writer directly, as its owner
+ * would through PUT: fast, and the same code path.
+ */
+export async function appendDirectly(account: { accountId: string; masterKey: string }, binId: string, n: number) {
+  const stub = writerStub(binId);
+  const authority = {
+    api: "v3" as const,
+    creds: { masterHash: await sha256Hex(account.masterKey) },
+    facts: { masterAccountId: account.accountId, accessKey: null },
+    requestedVersioning: true,
+  };
+  for (let i = 1; i <= n; i++) {
+    const record = await toStoredRecord({ seeded: i });
+    const outcome = await stub.write({ binId, authority, owner: null, schema: null, change: { record } });
+    if (!outcome.ok) throw new Error(`seeding version ${i}: ${JSON.stringify(outcome)}`);
   }
 }

@@ -2,24 +2,14 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
-import { toStoredRecord } from "../../src/bins/records";
 import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
-import { eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
+import { appendDirectly, eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
 
 const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
 
 async function versionCount(account: TestAccount, id: string): Promise<number> {
   const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
   return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
-/** Appends `n` versions by calling the bin's writer directly: fast, and the same code path as PUT. */
-async function appendDirectly(id: string, n: number): Promise<void> {
-  const stub = writerStub(id);
-  for (let i = 1; i <= n; i++) {
-    const outcome = await stub.write({ binId: id, record: await toStoredRecord({ seeded: i }), versioned: true });
-    expect(outcome.ok).toBe(true);
-  }
 }
 
 async function storedRows(id: string) {
@@ -83,7 +73,7 @@ describe("the 1000-version cap", { timeout: 60_000 }, () => {
   it("keeps exactly 1000 versions after 1005 versioned updates, overwriting version 1000 past the cap", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { seeded: 0 });
-    await appendDirectly(bin.id, 1000);
+    await appendDirectly(account, bin.id, 1000);
     expect(await versionCount(account, bin.id)).toBe(1000);
 
     for (let i = 1; i <= 5; i++) {
@@ -107,7 +97,7 @@ describe("the 1000-version cap", { timeout: 60_000 }, () => {
   it("never goes past 1000 when 20 parallel updates arrive with 990 versions stored", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { seeded: 0 });
-    await appendDirectly(bin.id, 990);
+    await appendDirectly(account, bin.id, 990);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { p: i } }),

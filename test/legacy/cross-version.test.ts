@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toStoredRecord } from "../../src/bins/records";
-import { writerStub } from "../bins/instrumented";
+import { appendDirectly } from "../bins/instrumented";
 import { call, createAccount, createBin, expectError, expectLegacyError, master } from "../helpers";
 import { expectText, secret, v2Create, v3Collection, v3Text, v3VersionCount } from "./helpers";
 
@@ -135,12 +134,7 @@ describe("the 1000-version cap through the legacy APIs", { timeout: 60_000 }, ()
   it("overwrites version 1000 in place from v2 and v1, without a version and with the cap header", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    const stub = writerStub(bin.id);
-    for (let n = 1; n <= 1000; n++) {
-      expect(
-        (await stub.write({ binId: bin.id, record: await toStoredRecord({ seeded: n }), versioned: true })).ok,
-      ).toBe(true);
-    }
+    await appendDirectly(account, bin.id, 1000);
     const v2 = await call("PUT", `/b/${bin.id}`, { body: { via: "v2" } });
     expect(v2.headers.get("X-Bin-Version-Cap-Reached")).toBe("true");
     await expectText(v2, `{"success":true,"data":{"via":"v2"},"parentId":"${bin.id}"}`);

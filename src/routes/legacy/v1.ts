@@ -1,7 +1,8 @@
 import { type Context, Hono } from "hono";
+import type { KeyFacts } from "../../auth/credentials";
+import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
 import { parseRecord, parseRecordText } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
-import { decideVersioning } from "../../bins/versioning";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors/app-error";
 import { readBodyText } from "../../http/body";
@@ -56,13 +57,12 @@ v1.post("/b/new", speaks("v1"), async (c) => {
 async function update(c: C) {
   const id = snippetId(c);
   const text = await readBodyText(c);
-  const requested = booleanHeader(c, "versioning");
+  const requestedVersioning = booleanHeader(c, "versioning");
   const creds = await readLegacyCredentials(c);
-  const view = await openBin(c, id, creds, { authorize: hideUnlessOwner });
+  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v1", creds, facts, requestedVersioning });
+  const view = await openBin(c, id, creds, { authorize: (v) => authorizeUpdate(asked(v.keys), v) });
   const value = parseSnippet(c, text);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
-    versioned: decideVersioning(view, view.keys, requested),
-  });
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority: asked(view.keys) });
   return legacyUpdateResponse(id, record, result);
 }
 

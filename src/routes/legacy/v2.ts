@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
-import type { Credentials } from "../../auth/credentials";
+import type { Credentials, KeyFacts } from "../../auth/credentials";
+import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
 import { parseRecord } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
-import { decideVersioning } from "../../bins/versioning";
 import { writerFor } from "../../bins/writer-protocol";
 import { createCollection } from "../../collections/service";
 import { findCollection, renameCollection, setCollectionSchema } from "../../collections/store";
@@ -94,14 +94,12 @@ v2.get("/b/:id/:version", (c) => readBin(c, c.req.param("version")));
 v2.put("/b/:id", async (c) => {
   const id = recordId(c);
   const text = await readBodyText(c);
-  const requested = booleanHeader(c, "versioning");
+  const requestedVersioning = booleanHeader(c, "versioning");
   const creds = await readLegacyCredentials(c);
-  const authorize = privateNeedsOwner("updateBin");
-  const view = await openBin(c, id, creds, { authorize: (v) => authorize(v, creds) });
+  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v2", creds, facts, requestedVersioning });
+  const view = await openBin(c, id, creds, { authorize: (v) => authorizeUpdate(asked(v.keys), v) });
   const value = parseRecord(c.req.header("Content-Type"), text);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, {
-    versioned: decideVersioning(view, view.keys, requested, true),
-  });
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority: asked(view.keys) });
   return legacyUpdateResponse(id, record, result);
 });
 

@@ -1,12 +1,13 @@
 import { type Context, Hono } from "hono";
 import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
+import type { KeyFacts } from "../../auth/credentials";
+import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
 import { ifMatchPasses, ifNoneMatchHits } from "../../bins/conditional";
 import { resolveDotPath } from "../../bins/dot-path";
 import { compileJsonPath, JsonPathError } from "../../bins/json-path";
 import { parsePatch } from "../../bins/patch/parse";
 import { etagOf, parseRecord, type StoredRecord } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, readRecordText, writeRecord } from "../../bins/service";
-import { decideVersioning } from "../../bins/versioning";
 import { type WriteResult, writerFor } from "../../bins/writer-protocol";
 import type { HonoEnv } from "../../env";
 import { AppError, routeNotFound } from "../../errors/app-error";
@@ -287,20 +288,21 @@ bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 async function openForUpdate(c: C) {
   const id = binId(c);
   const text = await readBodyText(c);
-  const requested = booleanHeader(c, "X-Bin-Versioning");
+  const requestedVersioning = booleanHeader(c, "X-Bin-Versioning");
   const creds = await readV3Credentials(c);
+  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v3", creds, facts, requestedVersioning });
   const view = await openBin(c, id, creds, {
     notFound: "binNotFoundForUpdate",
-    authorize: (v) => authorizeBin("update", v, creds, v.keys),
+    authorize: (v) => authorizeUpdate(asked(v.keys), v),
   });
   const ifMatch = checkIfMatch(c, view);
-  return { id, text, view, ifMatch, versioned: decideVersioning(view, view.keys, requested) };
+  return { id, text, view, ifMatch, authority: asked(view.keys) };
 }
 
 function updateResponse(view: BinView, record: StoredRecord, result: WriteResult): Response {
   const metadata = {
     parentId: view.id,
-    private: view.private,
+    private: result.private,
     ...(result.appended ? { version: result.version } : {}),
   };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
@@ -311,21 +313,23 @@ function updateResponse(view: BinView, record: StoredRecord, result: WriteResult
 }
 
 bins.put("/:id", async (c) => {
-  const { text, view, ifMatch, versioned } = await openForUpdate(c);
+  const { text, view, ifMatch, authority } = await openForUpdate(c);
   const value = parseRecord(c.req.header("Content-Type"), text);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, { versioned, ifMatch });
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority, ifMatch });
   return updateResponse(view, record, result);
 });
 
 /** The patch is applied by the bin's writer to the latest record, so concurrent patches never lose updates. */
 bins.patch("/:id", async (c) => {
-  const { id, text, view, ifMatch, versioned } = await openForUpdate(c);
+  const { id, text, view, ifMatch, authority } = await openForUpdate(c);
   const patch = parsePatch(c.req.header("Content-Type"), text);
   const result = await writeRecord(c.env, {
     binId: id,
-    versioned,
-    patch: { patch, owner: view.owner, schema: view.schema },
-    ...(ifMatch ? { ifMatch } : {}),
+    authority,
+    ifMatch,
+    owner: view.owner,
+    schema: view.schema,
+    change: { patch },
   });
   return updateResponse(view, result.patched!, result);
 });
