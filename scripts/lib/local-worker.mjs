@@ -5,14 +5,19 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "..", "..");
 const wrangler = resolve(root, "node_modules", ".bin", "wrangler");
 export const wranglerVersion = JSON.parse(
   readFileSync(resolve(root, "node_modules", "wrangler", "package.json"), "utf8"),
 ).version;
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
+// wrangler's shebang finds `node` on PATH: make it this process's Node (the project's pinned 24), not the machine's.
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}`,
+  WRANGLER_SEND_METRICS: "false",
+};
 
 export function freePort() {
   return new Promise((resolvePort, reject) => {
