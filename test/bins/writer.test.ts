@@ -3,15 +3,22 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
 import { toStoredRecord } from "../../src/bins/records";
-import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
-import { eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
+import {
+  bodyCount,
+  call,
+  createAccount,
+  createBin,
+  eventually,
+  instrumentedEnv,
+  master,
+  setWriterEnv,
+  storedRows,
+  type TestAccount,
+  versionCount,
+  writerStub,
+} from "../helpers";
 
 const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
 
 /** Appends `n` versions by calling the bin's writer directly: fast, and the same code path as PUT. */
 async function appendDirectly(id: string, n: number): Promise<void> {
@@ -20,16 +27,6 @@ async function appendDirectly(id: string, n: number): Promise<void> {
     const outcome = await stub.write({ binId: id, record: await toStoredRecord({ seeded: i }), versioned: true });
     expect(outcome.ok).toBe(true);
   }
-}
-
-async function storedRows(id: string) {
-  const bin = await env.DB.prepare("SELECT * FROM bins WHERE id = ?").bind(id).first();
-  const { results } = await env.DB.prepare("SELECT * FROM records WHERE bin_id = ? ORDER BY version").bind(id).all();
-  return { bin, records: results };
-}
-
-async function bodyCount(id: string): Promise<number> {
-  return (await env.BODIES.list({ prefix: `${id}/` })).objects.length;
 }
 
 // 100 serialised writes take a few seconds locally, more on a loaded machine.

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, expectError, expectLegacyError, master } from "../helpers";
-import { callWithAnonymous, expectText, INVALID_SECRET, NEED_KEY_TO_CREATE, recordOfSize, secret } from "./helpers";
+import {
+  call,
+  callWithAnonymous,
+  createAccount,
+  expectError,
+  expectLegacyError,
+  expectText,
+  INVALID_SECRET,
+  master,
+  NEED_SECRET_TO_CREATE_BIN,
+  recordOfSize,
+  secret,
+} from "../helpers";
 
 const NEED_KEY_COLLECTION = "Need to provide a secret-key to CREATE a Collection.";
 const NEED_KEY_SCHEMA = "Need to provide a secret-key to CREATE a Schema";
@@ -25,9 +36,9 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS unset or false", () => {
     ],
   ] as const) {
     it(`creates nothing when ${label}`, async () => {
-      await expectLegacyError(await send("/b", { a: 1 }), 401, NEED_KEY_TO_CREATE);
-      await expectLegacyError(await send("/b", { a: 1 }, { private: "false" }), 401, NEED_KEY_TO_CREATE);
-      await expectLegacyError(await send("/b/new", { snippet: '{"a":1}' }), 401, NEED_KEY_TO_CREATE);
+      await expectLegacyError(await send("/b", { a: 1 }), 401, NEED_SECRET_TO_CREATE_BIN);
+      await expectLegacyError(await send("/b", { a: 1 }, { private: "false" }), 401, NEED_SECRET_TO_CREATE_BIN);
+      await expectLegacyError(await send("/b/new", { snippet: '{"a":1}' }), 401, NEED_SECRET_TO_CREATE_BIN);
       await expectLegacyError(await send("/c", { name: "things" }), 401, NEED_KEY_COLLECTION);
       await expectLegacyError(await send("/s", { type: "object" }, { name: "doc" }), 401, NEED_KEY_SCHEMA);
       await expectError(
@@ -83,7 +94,7 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
     const ok = await callWithAnonymous("true", "POST", "/b", { headers: { private: "false" }, body: { a: 1 } });
     expect(((await ok.json()) as { private: boolean }).private).toBe(false);
     const priv = await callWithAnonymous("true", "POST", "/b", { headers: { private: "true" }, body: { a: 1 } });
-    await expectLegacyError(priv, 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(priv, 401, NEED_SECRET_TO_CREATE_BIN);
     const account = await createAccount();
     const c = await call("POST", "/c", { headers: secret(account), body: { name: "things" } });
     const { id } = (await c.json()) as { id: string };
@@ -91,7 +102,7 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
       headers: { "collection-id": id },
       body: { a: 1 },
     });
-    await expectLegacyError(inCollection, 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(inCollection, 401, NEED_SECRET_TO_CREATE_BIN);
   });
 
   it("still needs a key for collections, schema docs and v3 bins", async () => {

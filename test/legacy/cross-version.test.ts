@@ -1,8 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
-import { writerStub } from "../bins/instrumented";
-import { call, createAccount, createBin, expectError, expectLegacyError, master } from "../helpers";
-import { expectText, secret, v2Create, v3Collection, v3Text, v3VersionCount } from "./helpers";
+import {
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  expectLegacyError,
+  expectText,
+  master,
+  recordText,
+  secret,
+  v2Create,
+  v3Collection,
+  versionCount,
+  writerStub,
+} from "../helpers";
 
 const MISMATCH = "Schema Doc Validation Mismatch:  Should have required property 'username'";
 
@@ -18,10 +30,10 @@ describe("one store behind v3, v2 and v1", () => {
     await expectText(await put(2), `{"success":true,"data":{"v":2},"parentId":"${bin.id}","version":2}`);
     await expectText(await put(3, { versioning: "false" }), `{"success":true,"data":{"v":3},"parentId":"${bin.id}"}`);
 
-    expect(await v3VersionCount(account, bin.id)).toBe(2);
-    expect(await v3Text(account, `${bin.id}/0`)).toBe('{"v":0}');
-    expect(await v3Text(account, `${bin.id}/1`)).toBe('{"v":1}');
-    expect(await v3Text(account, `${bin.id}/2`)).toBe('{"v":3}');
+    expect(await versionCount(account, bin.id)).toBe(2);
+    expect(await recordText(account, `${bin.id}/0`)).toBe('{"v":0}');
+    expect(await recordText(account, `${bin.id}/1`)).toBe('{"v":1}');
+    expect(await recordText(account, `${bin.id}/2`)).toBe('{"v":3}');
     const latest = await call("GET", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(latest.headers.get("X-Bin-Version")).toBe("2");
 
@@ -83,12 +95,12 @@ describe("one store behind v3, v2 and v1", () => {
     expect(v3.status).toBe(400);
     expect(await v3.json()).toEqual({ message: MISMATCH, schemaDocID: collection.schemaId, schemaDocName: "users" });
 
-    expect(await v3Text(account, bin.id)).toBe('{"username":"ada"}');
+    expect(await recordText(account, bin.id)).toBe('{"username":"ada"}');
     expect((await call("PUT", `/b/${bin.id}`, { headers: secret(account), body: { username: "bob" } })).status).toBe(
       200,
     );
     expect((await call("POST", `/b/update/${bin.id}`, { body: { snippet: '{"username":"cy"}' } })).status).toBe(200);
-    expect(await v3Text(account, bin.id)).toBe('{"username":"cy"}');
+    expect(await recordText(account, bin.id)).toBe('{"username":"cy"}');
   });
 
   it("uses v2 schema docs and collections from v3 and the reverse", async () => {
@@ -147,7 +159,7 @@ describe("the 1000-version cap through the legacy APIs", { timeout: 60_000 }, ()
     const v1 = await call("POST", `/b/update/${bin.id}`, { body: { snippet: '{"via":"v1"}' } });
     expect(v1.headers.get("X-Bin-Version-Cap-Reached")).toBe("true");
     await expectText(v1, `{"success":true,"data":{"via":"v1"},"parentId":"${bin.id}"}`);
-    expect(await v3VersionCount(account, bin.id)).toBe(1000);
+    expect(await versionCount(account, bin.id)).toBe(1000);
     await expectText(await call("GET", `/b/${bin.id}/1000`), '{"via":"v1"}');
     await expectText(await call("GET", `/b/${bin.id}/999`), '{"seeded":999}');
   });

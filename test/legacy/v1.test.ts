@@ -1,16 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectLegacyError, master, type TestAccount, UNKNOWN_ID } from "../helpers";
 import {
+  call,
+  createAccount,
+  createBin,
+  expectLegacyError,
   expectText,
   INVALID_SECRET,
   JSON_TYPE,
-  NEED_KEY_TO_CREATE,
+  master,
+  NEED_SECRET_TO_CREATE_BIN,
   recordOfSize,
+  recordText,
   secret,
   send,
-  v3Text,
-  v3VersionCount,
-} from "./helpers";
+  type TestAccount,
+  UNKNOWN_ID,
+  versionCount,
+} from "../helpers";
 
 const INVALID_SNIPPET = "Invalid snippet";
 const NOT_FOUND = "Snippet not found";
@@ -64,7 +70,7 @@ describe("POST /b/new", () => {
   });
 
   it("needs a secret-key unless anonymous bins are allowed, and refuses an unknown one", async () => {
-    await expectLegacyError(await call("POST", "/b/new", { body: snippet({ a: 1 }) }), 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(await call("POST", "/b/new", { body: snippet({ a: 1 }) }), 401, NEED_SECRET_TO_CREATE_BIN);
     await expectLegacyError(
       await call("POST", "/b/new", { headers: { "secret-key": "nope" }, body: snippet({ a: 1 }) }),
       401,
@@ -129,9 +135,9 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, id, { v: 2 }, {}, "PUT"),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
     );
-    expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
-    expect(await v3Text(account, `${id}/latest`)).toBe('{"v":2}');
+    expect(await recordText(account, `${id}/0`)).toBe('{"v":0}');
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":1}');
+    expect(await recordText(account, `${id}/latest`)).toBe('{"v":2}');
   });
 
   it("overwrites the latest in place only for the owner's secret-key with versioning false", async () => {
@@ -146,8 +152,8 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, id, { v: 2 }, { versioning: "false" }),
       `{"success":true,"data":{"v":2},"parentId":"${id}"}`,
     );
-    expect(await v3VersionCount(account, id)).toBe(1);
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":2}');
+    expect(await versionCount(account, id)).toBe(1);
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":2}');
   });
 
   it("updates a private bin with the owner's secret-key, unversioned unless versioning is true", async () => {
@@ -158,7 +164,7 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, bin.id, { v: 2 }, { versioning: "true" }),
       `{"success":true,"data":{"v":2},"parentId":"${bin.id}","version":1}`,
     );
-    expect(await v3Text(account, `${bin.id}/0`)).toBe('{"v":1}');
+    expect(await recordText(account, `${bin.id}/0`)).toBe('{"v":1}');
   });
 
   it("answers Snippet not found for an unknown bin or a private bin without its owner's secret-key", async () => {
@@ -169,7 +175,7 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
     await expectLegacyError(await update(null, bin.id, { a: 1 }), 422, NOT_FOUND);
     await expectLegacyError(await update(other, bin.id, { a: 1 }), 422, NOT_FOUND);
     await expectLegacyError(await update(null, bin.id, { a: 1 }, { "secret-key": "nope" }), 422, NOT_FOUND);
-    expect(await v3Text(account, bin.id)).toBe('{"v":0}');
+    expect(await recordText(account, bin.id)).toBe('{"v":0}');
   });
 
   it("answers Invalid snippet ID for a malformed id", async () => {

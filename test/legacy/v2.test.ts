@@ -4,24 +4,22 @@ import {
   createAccount,
   createBin,
   expectLegacyError,
-  master,
-  patchAccount,
-  type TestAccount,
-  UNKNOWN_ID,
-} from "../helpers";
-import {
   expectText,
   INVALID_SECRET,
   ISO,
   JSON_TYPE,
-  NEED_KEY_TO_CREATE,
+  master,
+  NEED_SECRET_TO_CREATE_BIN,
+  patchAccount,
   recordOfSize,
+  recordText,
   secret,
   send,
+  type TestAccount,
+  UNKNOWN_ID,
   v2Create,
   v3Collection,
-  v3Text,
-} from "./helpers";
+} from "../helpers";
 
 const NEED_JSON = "Expected content type - application/json";
 const EMPTY = "JSON cannot be empty";
@@ -87,11 +85,11 @@ describe("POST /b", () => {
 
   it("needs a secret-key and ignores X-Master-Key", async () => {
     const account = await createAccount();
-    await expectLegacyError(await call("POST", "/b", { body: { a: 1 } }), 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(await call("POST", "/b", { body: { a: 1 } }), 401, NEED_SECRET_TO_CREATE_BIN);
     await expectLegacyError(
       await call("POST", "/b", { headers: master(account), body: { a: 1 } }),
       401,
-      NEED_KEY_TO_CREATE,
+      NEED_SECRET_TO_CREATE_BIN,
     );
   });
 
@@ -252,8 +250,8 @@ describe("PUT /b/<id>", () => {
       await update(account, id, { v: 2 }, { versioning: "true" }),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
     );
-    expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
+    expect(await recordText(account, `${id}/0`)).toBe('{"v":0}');
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":1}');
   });
 
   it("overwrites the latest of a private bin with versioning false, leaving out version", async () => {

@@ -7,17 +7,18 @@ import {
   createBin,
   env,
   expectError,
+  ISO,
   master,
+  okText,
   patchAccount,
+  sha256Hex,
+  sleep,
   type TestAccount,
   UNKNOWN_ID,
 } from "../helpers";
 
 // §6 Access keys: `POST /v3/a`, `GET /v3/a`, `DELETE /v3/a/<id>` (master key only), and what a key
 // deletion or a master-key rotation does to the very next request.
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const JSON_TYPE = "application/json; charset=utf-8";
 
 const NEED_MASTER = "You need to pass X-Master-Key in the header";
 const NEED_MASTER_TO_LIST = "You need to pass X-Master-Key in the header to fetch a list of Access Keys.";
@@ -77,14 +78,6 @@ const listed = (key: CreatedKey) => ({
   metadata: key.metadata,
 });
 
-/** Asserts a 200 JSON response and returns its exact text. */
-async function okText(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-  return text;
-}
-
 /** Permissions of a new key made with `body`, as the create response reports them. */
 async function permissionsFor(
   account: TestAccount,
@@ -94,13 +87,6 @@ async function permissionsFor(
   const res = await postKey(account, "p", body, headers);
   const created = JSON.parse(await okText(res)) as CreatedKey;
   return created.keyPermissions.bins;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 describe("POST /v3/a", () => {

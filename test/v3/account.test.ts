@@ -5,6 +5,7 @@ import {
   createAccount,
   createBin,
   expectError,
+  ISO,
   master,
   patchAccount,
   type TestAccount,
@@ -13,7 +14,6 @@ import {
 // §2.4 POST /v3/account/master-key/rotate
 
 const ROTATE = "/v3/account/master-key/rotate";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 interface Rotation {
   accountId: string;

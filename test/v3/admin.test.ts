@@ -7,6 +7,7 @@ import {
   createBin,
   env,
   expectError,
+  ISO,
   master,
   patchAccount,
   UNKNOWN_ID,
@@ -15,7 +16,6 @@ import {
 // §2.3. The test config sets ADMIN_KEY=test-admin-key for the whole run.
 
 const admin = { "X-Admin-Key": ADMIN_KEY };
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const FREE_LIMITS = { maxRecordBytes: 102400, maxCollections: 10, maxAccessKeys: 4, requestQuota: null };
 const PRO_LIMITS = { maxRecordBytes: 1048576, maxCollections: 100, maxAccessKeys: 4, requestQuota: null };
 const NO_USAGE = { requestsUsed: 0, bins: 0, storageBytes: 0 };

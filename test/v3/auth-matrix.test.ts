@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
+import {
+  call,
+  createAccessKey,
+  createAccount,
+  createBin,
+  expectError,
+  master,
+  randomKey,
+  type TestAccount,
+} from "../helpers";
 
 // The v3 authorisation matrix of contract §2.2 and the key table of §3.0: every bin operation ×
 // every kind of key presented × private/public bin, each case with its own accounts and real
@@ -48,15 +57,6 @@ interface Fixture {
   strangerAll: string;
 }
 
-/** 43 characters of base64url: the shape of a real key, matching no account and no access key. */
-function unknownKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
 const m = (key: string) => ({ "X-Master-Key": key });
 const a = (key: string) => ({ "X-Access-Key": key });
 
@@ -83,7 +83,7 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown master key",
-    headers: () => m(unknownKey()),
+    headers: () => m(randomKey()),
     expect: {
       create: { status: 401, message: BAD_MASTER.create },
       read: { status: 401, message: BAD_MASTER.read },
@@ -93,7 +93,7 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown access key",
-    headers: () => a(unknownKey()),
+    headers: () => a(randomKey()),
     expect: {
       create: { status: 401, message: BAD_ACCESS },
       read: { status: 401, message: BAD_ACCESS },
@@ -148,12 +148,12 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown master key and the owner's access key with the permission",
-    headers: (f) => ({ ...m(unknownKey()), ...a(f.ownerWith) }),
+    headers: (f) => ({ ...m(randomKey()), ...a(f.ownerWith) }),
     expect: { create: { ok: "owner" }, read: { ok: "owner" }, update: { ok: "owner" }, delete: { ok: "owner" } },
   },
   {
     keys: "an unknown master key and an unknown access key",
-    headers: () => ({ ...m(unknownKey()), ...a(unknownKey()) }),
+    headers: () => ({ ...m(randomKey()), ...a(randomKey()) }),
     expect: {
       create: { status: 401, message: BAD_MASTER.create },
       read: { status: 401, message: BAD_MASTER.read },
@@ -213,24 +213,16 @@ const cases: Case[] = OPERATIONS.flatMap((operation) =>
 
 const PERMISSIONS: Operation[] = ["create", "read", "update", "delete"];
 
-async function accessKey(account: TestAccount, permissions: Operation[]): Promise<string> {
-  const bins = Object.fromEntries(PERMISSIONS.map((p) => [p, permissions.includes(p)]));
-  const res = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "matrix" }, body: { bins } });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: unknown } };
-  expect(body.keyPermissions.bins).toEqual(bins);
-  return body.accessKey;
-}
-
 async function fixture(operation: Operation): Promise<Fixture> {
   const [owner, stranger] = await Promise.all([createAccount(), createAccount()]);
   const [ownerWith, ownerWithout, strangerAll] = await Promise.all([
-    accessKey(owner, [operation]),
-    accessKey(
+    createAccessKey(owner, [operation], "matrix"),
+    createAccessKey(
       owner,
       PERMISSIONS.filter((p) => p !== operation),
+      "matrix",
     ),
-    accessKey(stranger, PERMISSIONS),
+    createAccessKey(stranger, PERMISSIONS, "matrix"),
   ]);
   return { owner, stranger, ownerWith, ownerWithout, strangerAll };
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
+import {
+  access,
+  call,
+  createAccessKey,
+  createAccount,
+  createBin,
+  expectError,
+  master,
+  randomKey,
+  type TestAccount,
+} from "../helpers";
 
 // The key table of contract §3.0 and the owner-only rules of §3.5–§3.8, for v3 bins.
 
@@ -28,32 +38,6 @@ const NOT_YOURS = "X-Master-Key is invalid or the bin doesn't belong to your acc
 const NEED_MASTER_FOR_COUNT = "You need to pass X-Master-Key in the header to get version count for the private bin";
 
 type Operation = "read" | "update" | "delete";
-type Permission = "create" | "read" | "update" | "delete";
-
-/** 43 characters of base64url: the shape of a real key, matching no account. */
-function randomKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-/** A real access key of `account`'s, made through `POST /v3/a` (§6.1), holding exactly `permissions`. */
-async function createAccessKey(account: TestAccount, permissions: Permission[]): Promise<string> {
-  const bins = { create: false, read: false, update: false, delete: false };
-  for (const p of permissions) bins[p] = true;
-  const res = await call("POST", "/v3/a", {
-    headers: { ...master(account), "X-Key-Name": "test key" },
-    body: { bins },
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: typeof bins } };
-  expect(body.keyPermissions.bins).toEqual(bins);
-  return body.accessKey;
-}
-
-const access = (key: string) => ({ "X-Access-Key": key });
 
 /** The request for a bin operation; updates send a fresh record. */
 function binRequest(operation: Operation, id: string, headers: Record<string, string>): Promise<Response> {

@@ -1,7 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  ADMIN_KEY,
   BASE,
   call,
   createAccount,
@@ -9,8 +8,13 @@ import {
   expectError,
   master,
   patchAccount,
+  recordOfSize,
+  recordText,
+  send,
+  storageOf,
   type TestAccount,
   UNKNOWN_ID,
+  versionCount,
 } from "../helpers";
 
 const NOT_FOUND = "Bin not found or it doesn't belong to your account";
@@ -21,35 +25,8 @@ const SCALAR = "Record must be a JSON object or array";
 const BAD_NAME = "X-Bin-Name cannot be blank or over 128 characters";
 const MAX_REQUEST_BYTES = 10_485_760;
 
-/** A request whose body is bytes, so no Content-Type is added unless given. */
-function send(method: string, path: string, headers: Record<string, string>, body: string): Promise<Response> {
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method, headers, body: new TextEncoder().encode(body) }),
-  );
-}
-
-/** A JSON object whose compact form is exactly `bytes` long (minimum 8): `{"a":"xxx…"}`. */
-const recordOfSize = (bytes: number) => ({ a: "x".repeat(bytes - 8) });
-
 const read = (account: TestAccount | null, path: string, headers: Record<string, string> = {}) =>
   call("GET", `/v3/b/${path}`, { headers: { ...(account ? master(account) : {}), ...headers } });
-
-async function storedText(account: TestAccount, id: string): Promise<string> {
-  const res = await read(account, id, { "X-Bin-Meta": "false" });
-  expect(res.status).toBe(200);
-  return res.text();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
-async function usage(account: TestAccount): Promise<{ bins: number; storageBytes: number }> {
-  const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
-  const { bins, storageBytes } = ((await res.json()) as { usage: { bins: number; storageBytes: number } }).usage;
-  return { bins, storageBytes };
-}
 
 // Record body rules R1–R5 (§1.2): [description, Content-Type (null = none), body, status, message].
 const BODY_RULES: [string, string | null, string, number, string][] = [
@@ -78,7 +55,7 @@ describe("record body rules on POST /v3/b", () => {
       const account = await createAccount();
       const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
       await expectError(await send("POST", "/v3/b", headers, body), status, message);
-      expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+      expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
     });
   }
 
@@ -102,7 +79,7 @@ describe("record body rules on PUT /v3/b/<id>", () => {
       const bin = await createBin(account, { kept: true });
       const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
       await expectError(await send("PUT", `/v3/b/${bin.id}`, headers, body), status, message);
-      expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+      expect(await recordText(account, bin.id)).toBe('{"kept":true}');
     });
   }
 
@@ -126,7 +103,7 @@ describe("the request body cap", () => {
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
     await expectError(res, 413, "Request body too large");
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("reads a body of exactly 10485760 bytes and applies the body rules to it", async () => {
@@ -157,7 +134,7 @@ describe("the request body cap", () => {
       } as RequestInit),
     );
     await expectError(res, 413, "Request body too large");
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("refuses an update body over the cap with 413 and keeps the record", async () => {
@@ -170,7 +147,7 @@ describe("the request body cap", () => {
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
     await expectError(res, 413, "Request body too large");
-    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+    expect(await recordText(account, bin.id)).toBe('{"kept":true}');
   });
 
   it("checks the cap before header values and keys", async () => {
@@ -204,7 +181,7 @@ describe("header values", () => {
       });
       await expectError(res, 400, "X-Bin-Private must be true or false");
     }
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("treats an empty X-Bin-Private as absent on create", async () => {
@@ -221,7 +198,7 @@ describe("header values", () => {
       body: { a: 2 },
     });
     await expectError(res, 400, "X-Bin-Versioning must be true or false");
-    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+    expect(await recordText(account, bin.id)).toBe('{"kept":true}');
   });
 
   it("refuses an X-Preserve-Latest other than true or false and keeps the versions", async () => {
@@ -327,7 +304,7 @@ describe("X-Collection-Id on create", () => {
       });
       await expectError(res, 400, "Invalid Collection Id provided");
     }
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("checks a malformed collection id before the key", async () => {
@@ -610,7 +587,7 @@ describe("unknown routes", () => {
         text: '{"message":"Route not found"}',
       });
     }
-    expect(await storedText(account, bin.id)).toBe('{"hello":"world"}');
+    expect(await recordText(account, bin.id)).toBe('{"hello":"world"}');
   });
 
   it("renders Route not found in the v3 shape with CORS", async () => {
@@ -779,7 +756,7 @@ describe("record size limits", () => {
       403,
       "Free users cannot create a record over 100kb",
     );
-    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 102_400 });
+    expect(await storageOf(account)).toEqual({ bins: 1, storageBytes: 102_400 });
   });
 
   it("measures the compact form, not the request body", async () => {
@@ -808,8 +785,8 @@ describe("record size limits", () => {
       "Free users cannot update a record over 100kb",
     );
     expect(await versionCount(account, bin.id)).toBe(1);
-    expect(await storedText(account, `${bin.id}/0`)).toBe('{"kept":true}');
-    expect((await storedText(account, bin.id)).length).toBe(102_400);
+    expect(await recordText(account, `${bin.id}/0`)).toBe('{"kept":true}');
+    expect((await recordText(account, bin.id)).length).toBe(102_400);
   });
 
   it("applies the owner's limit to a keyless update of a public bin", async () => {
@@ -831,7 +808,7 @@ describe("record size limits", () => {
     await expectError(await create(account, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
     await expectError(await update(account, id, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
     expect((await update(account, id, recordOfSize(200_000))).status).toBe(200);
-    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 200_000 });
+    expect(await storageOf(account)).toEqual({ bins: 1, storageBytes: 200_000 });
   });
 
   it("follows a per-account override in the limit and the message", async () => {
@@ -844,7 +821,7 @@ describe("record size limits", () => {
       403,
       "Free users cannot update a record over 2kb",
     );
-    expect((await storedText(account, bin.id)).length).toBe(2048);
+    expect((await recordText(account, bin.id)).length).toBe(2048);
   });
 
   it("rounds an override down to whole kb, or shows whole mb", async () => {
@@ -870,6 +847,6 @@ describe("record size limits", () => {
       400,
       "X-Bin-Private must be true or false",
     );
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 });

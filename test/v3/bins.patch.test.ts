@@ -4,10 +4,12 @@ import {
   createAccount,
   createBin,
   expectError,
+  latestRecord,
   master,
   patchAccount,
   type TestAccount,
   UNKNOWN_ID,
+  versionCount,
 } from "../helpers";
 
 const MERGE = "application/merge-patch+json";
@@ -25,16 +27,6 @@ const patch = (
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-async function latest(account: TestAccount, id: string): Promise<unknown> {
-  const res = await call("GET", `/v3/b/${id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-  return res.json();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
 describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
   it("merges members, deletes those set to null, and answers like a PUT", async () => {
     const account = await createAccount();
@@ -46,7 +38,12 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
     );
     expect(res.headers.get("X-Bin-Version")).toBe("0");
     expect(res.headers.get("ETag")).toMatch(/^"0-[0-9a-f]{16}"$/);
-    expect(await latest(account, bin.id)).toEqual({ name: "b", tags: ["x"], nested: { keep: 1, add: 3 }, extra: true });
+    expect(await latestRecord(account, bin.id)).toEqual({
+      name: "b",
+      tags: ["x"],
+      nested: { keep: 1, add: 3 },
+      extra: true,
+    });
   });
 
   it("treats application/json as a merge patch and appends a version when asked", async () => {
@@ -81,7 +78,7 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
-    const record = (await latest(account, bin.id)) as Record<string, unknown>;
+    const record = (await latestRecord(account, bin.id)) as Record<string, unknown>;
     expect(Object.keys(record)).toHaveLength(41);
     for (let i = 0; i < 40; i++) expect(record[`k${i}`]).toBe(i);
     expect(await versionCount(account, bin.id)).toBe(40);
@@ -101,7 +98,7 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
       { op: "copy", from: "/a", path: "/b" },
     ]);
     expect(res.status).toBe(200);
-    expect(await latest(account, bin.id)).toEqual({ a: 10, list: [2, 3], new: "x", b: 10 });
+    expect(await latestRecord(account, bin.id)).toEqual({ a: 10, list: [2, 3], new: "x", b: 10 });
   });
 
   it("applies nothing when one operation fails, answering 409", async () => {
@@ -112,7 +109,7 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
       { op: "test", path: "/a", value: 1 },
     ]);
     await expectError(res, 409, "JSON Patch could not be applied");
-    expect(await latest(account, bin.id)).toEqual({ a: 1 });
+    expect(await latestRecord(account, bin.id)).toEqual({ a: 1 });
     await expectError(
       await patch(account, bin.id, JSON_PATCH, [{ op: "remove", path: "/missing" }]),
       409,
@@ -158,7 +155,7 @@ describe("PATCH errors", () => {
     const bin = await createBin(account, { only: 1 });
     await expectError(await patch(account, bin.id, MERGE, { only: null }), 400, "Bin cannot be blank");
     await expectError(await patch(account, bin.id, MERGE, "5"), 400, "Record must be a JSON object or array");
-    expect(await latest(account, bin.id)).toEqual({ only: 1 });
+    expect(await latestRecord(account, bin.id)).toEqual({ only: 1 });
   });
 
   it("applies the owner's record size limit with the update wording", async () => {
@@ -190,7 +187,7 @@ describe("PATCH errors", () => {
       schemaDocID: schemaId,
       schemaDocName: "person",
     });
-    expect(await latest(account, bin.id)).toEqual({ age: 1 });
+    expect(await latestRecord(account, bin.id)).toEqual({ age: 1 });
   });
 
   it("honours If-Match", async () => {

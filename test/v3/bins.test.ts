@@ -1,33 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-
-/** The contract's ETag (§3.0), computed independently of the implementation. */
-async function etagOf(version: number, compact: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(compact)));
-  const hex = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `"${version}-${hex}"`;
-}
+import {
+  ADMIN_KEY,
+  call,
+  createAccount,
+  createBin,
+  etagOf,
+  expectError,
+  ISO,
+  JSON_TYPE,
+  master,
+  recordText,
+  type TestAccount,
+  versionCount,
+} from "../helpers";
 
 const read = (path: string, headers: Record<string, string> = {}) => call("GET", `/v3/b/${path}`, { headers });
 
 const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
   call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
-
-/** The stored record, metadata off, as raw text. */
-async function recordText(account: TestAccount, path: string): Promise<string> {
-  const res = await read(path, { ...master(account), "X-Bin-Meta": "false" });
-  expect(res.status).toBe(200);
-  return res.text();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
 
 /** A private bin with versions 1..`versions` holding `{"v": n}`; the base holds `{"v": 0}`. */
 async function binWithVersions(account: TestAccount, versions: number, headers: Record<string, string> = {}) {

@@ -6,7 +6,10 @@ import {
   createBin,
   env,
   expectError,
+  ID,
+  ISO,
   master,
+  okText,
   patchAccount,
   type TestAccount,
   UNKNOWN_ID,
@@ -14,9 +17,6 @@ import {
 
 // §4 collections (master key only) and §3.1 bin create with X-Collection-Id.
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ID = /^[0-9a-f]{24}$/;
-const JSON_TYPE = "application/json; charset=utf-8";
 const NOT_FOUND_BIN = "Bin not found or it doesn't belong to your account";
 const NEED_MASTER = "You need to pass X-Master-Key in the header";
 
@@ -24,14 +24,6 @@ const NEED_MASTER = "You need to pass X-Master-Key in the header";
 const OTHER_UNKNOWN_ID = "fedcba9876543210fedcba98";
 
 const named = (account: TestAccount, name: string) => ({ ...master(account), "X-Collection-Name": name });
-
-/** Asserts a 200 JSON response and returns its raw text. */
-async function okText(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-  return text;
-}
 
 interface CreatedCollection {
   id: string;

@@ -1,12 +1,20 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createAccount, expectError, master, patchAccount, type TestAccount, UNKNOWN_ID } from "../helpers";
+import {
+  call,
+  createAccount,
+  expectError,
+  ID,
+  ISO,
+  master,
+  okText,
+  patchAccount,
+  send,
+  type TestAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 
 // §5.1–§5.3 schema docs (master key only). Validation of records is in validation.test.ts.
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ID = /^[0-9a-f]{24}$/;
-const JSON_TYPE = "application/json; charset=utf-8";
 const NEED_MASTER = "You need to pass X-Master-Key in the header";
 const NEED_NAME = "You need to pass X-Schema-Doc-Name header to set a name for the Schema Doc";
 const BLANK_NAME = "X-Schema-Doc-Name cannot be blank";
@@ -22,20 +30,6 @@ const USER_SCHEMA = {
 const USER_SCHEMA_TEXT = JSON.stringify(USER_SCHEMA);
 
 const named = (account: TestAccount, name: string) => ({ ...master(account), "X-Schema-Doc-Name": name });
-
-/**
- * A raw request: `body` is sent byte for byte with exactly the headers given. Unlike `call`, no
- * Content-Type is implied, so requests without one can be made.
- */
-const raw = (method: string, path: string, headers: Record<string, string>, body?: string) =>
-  exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
-
-async function okText(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-  return text;
-}
 
 interface SchemaDoc {
   id: string;
@@ -66,18 +60,18 @@ describe("the master key on schema doc routes", () => {
   ];
   for (const [what, method, path, headers, body] of routes) {
     it(`is required for ${what} a schema doc`, async () => {
-      await expectError(await raw(method, path, headers, body), 401, NEED_MASTER);
+      await expectError(await send(method, path, headers, body), 401, NEED_MASTER);
       await expectError(
-        await raw(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body),
+        await send(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body),
         401,
         NEED_MASTER,
       );
-      await expectError(await raw(method, path, { ...headers, "X-Master-Key": "" }, body), 401, NEED_MASTER);
+      await expectError(await send(method, path, { ...headers, "X-Master-Key": "" }, body), 401, NEED_MASTER);
     });
 
     it(`must be valid for ${what} a schema doc`, async () => {
       await expectError(
-        await raw(method, path, { ...headers, "X-Master-Key": "not-a-real-key" }, body),
+        await send(method, path, { ...headers, "X-Master-Key": "not-a-real-key" }, body),
         401,
         "Invalid X-Master-Key provided",
       );
@@ -122,7 +116,7 @@ describe("POST /v3/s", () => {
   it("stores the schema and returns it with id, createdAt and name in contract order", async () => {
     const account = await createAccount();
     const before = Date.now();
-    const res = await raw(
+    const res = await send(
       "POST",
       "/v3/s",
       { ...named(account, "User schema"), "Content-Type": "application/json" },
@@ -150,7 +144,12 @@ describe("POST /v3/s", () => {
   it("accepts application/json with a charset parameter and in upper case", async () => {
     const account = await createAccount();
     for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
-      const res = await raw("POST", "/v3/s", { ...named(account, "typed"), "Content-Type": type }, '{"type":"object"}');
+      const res = await send(
+        "POST",
+        "/v3/s",
+        { ...named(account, "typed"), "Content-Type": type },
+        '{"type":"object"}',
+      );
       expect(JSON.parse(await okText(res)).record).toEqual({ type: "object" });
     }
   });
@@ -205,9 +204,9 @@ describe("POST /v3/s", () => {
 
   it("asks for Content-Type application/json when it is missing or another type", async () => {
     const account = await createAccount();
-    await expectError(await raw("POST", "/v3/s", named(account, "x"), USER_SCHEMA_TEXT), 400, NEED_JSON);
+    await expectError(await send("POST", "/v3/s", named(account, "x"), USER_SCHEMA_TEXT), 400, NEED_JSON);
     await expectError(
-      await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "text/plain" }, USER_SCHEMA_TEXT),
+      await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "text/plain" }, USER_SCHEMA_TEXT),
       400,
       NEED_JSON,
     );
@@ -228,13 +227,13 @@ describe("POST /v3/s", () => {
     const account = await createAccount();
     for (const body of ["", "  \n "]) {
       await expectError(
-        await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }, body),
+        await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }, body),
         400,
         "Invalid JSON Schema",
       );
     }
     await expectError(
-      await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }),
+      await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }),
       400,
       "Invalid JSON Schema",
     );
@@ -300,9 +299,9 @@ describe("POST /v3/s", () => {
   });
 
   it("checks the name, then the key, then the body", async () => {
-    await expectError(await raw("POST", "/v3/s", { "X-Master-Key": "bad" }, "not json"), 400, NEED_NAME);
+    await expectError(await send("POST", "/v3/s", { "X-Master-Key": "bad" }, "not json"), 400, NEED_NAME);
     await expectError(
-      await raw("POST", "/v3/s", { "X-Master-Key": "bad", "X-Schema-Doc-Name": "x" }, "not json"),
+      await send("POST", "/v3/s", { "X-Master-Key": "bad", "X-Schema-Doc-Name": "x" }, "not json"),
       401,
       "Invalid X-Master-Key provided",
     );
@@ -335,7 +334,7 @@ describe("PUT /v3/s/<id>/meta/name", () => {
   it("renames only, ignoring the body, and returns the whole doc", async () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
-    const res = await raw(
+    const res = await send(
       "PUT",
       `/v3/s/${doc.id}/meta/name`,
       { ...named(account, "new"), "Content-Type": "text/plain" },
@@ -417,7 +416,7 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
     for (const body of [undefined, "", "  \n"]) {
-      const text = await okText(await raw("PUT", `/v3/s/${doc.id}`, named(account, "renamed"), body));
+      const text = await okText(await send("PUT", `/v3/s/${doc.id}`, named(account, "renamed"), body));
       expect(text).toBe(docText(doc, USER_SCHEMA_TEXT, "renamed"));
     }
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "renamed"));
@@ -427,7 +426,7 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
     for (const body of ["{}", " { } ", "{\n}"]) {
-      const text = await okText(await raw("PUT", `/v3/s/${doc.id}`, named(account, `r${body.length}`), body));
+      const text = await okText(await send("PUT", `/v3/s/${doc.id}`, named(account, `r${body.length}`), body));
       expect(text).toBe(docText(doc, USER_SCHEMA_TEXT, `r${body.length}`));
     }
   });
@@ -454,7 +453,7 @@ describe("PUT /v3/s/<id>", () => {
     const doc = await newSchema(account, "users");
     for (const body of [undefined, "", "   "]) {
       await expectError(
-        await raw("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "application/json" }, body),
+        await send("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "application/json" }, body),
         400,
         "Invalid JSON Schema",
       );
@@ -465,11 +464,11 @@ describe("PUT /v3/s/<id>", () => {
   it("needs Content-Type application/json to replace the schema", async () => {
     const account = await createAccount();
     const doc = await newSchema(account, "users");
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, master(account), '{"type":"array"}'), 400, NEED_JSON);
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, master(account), "{}"), 400, NEED_JSON);
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, named(account, "n"), '{"type":"array"}'), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, master(account), '{"type":"array"}'), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, master(account), "{}"), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, named(account, "n"), '{"type":"array"}'), 400, NEED_JSON);
     await expectError(
-      await raw("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "text/plain" }, '{"type":"array"}'),
+      await send("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "text/plain" }, '{"type":"array"}'),
       400,
       NEED_JSON,
     );
@@ -529,7 +528,7 @@ describe("PUT /v3/s/<id>", () => {
         404,
         "Schema Doc not found",
       );
-      await expectError(await raw("PUT", `/v3/s/${id}`, named(account, "stolen"), ""), 404, "Schema Doc not found");
+      await expectError(await send("PUT", `/v3/s/${id}`, named(account, "stolen"), ""), 404, "Schema Doc not found");
     }
     expect(await readText(other, theirs.id)).toBe(docText(theirs, USER_SCHEMA_TEXT, "theirs"));
   });
@@ -542,7 +541,7 @@ describe("PUT /v3/s/<id>", () => {
       400,
       BLANK_NAME,
     );
-    await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, {}, "x"), 401, NEED_MASTER);
-    await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, master(account), "x"), 404, "Schema Doc not found");
+    await expectError(await send("PUT", `/v3/s/${UNKNOWN_ID}`, {}, "x"), 401, NEED_MASTER);
+    await expectError(await send("PUT", `/v3/s/${UNKNOWN_ID}`, master(account), "x"), 404, "Schema Doc not found");
   });
 });

@@ -6,10 +6,13 @@ import {
   callWithEnv,
   createAccount,
   createBin,
+  eventually,
   expectError,
   expectLegacyError,
+  JSON_TYPE,
   master,
   patchAccount,
+  sleep,
   type TestAccount,
   UNKNOWN_ID,
 } from "../helpers";
@@ -23,15 +26,12 @@ import {
 const EXHAUSTED = "Requests exhausted for this account";
 const NEED_MASTER = "You need to pass X-Master-Key in the header";
 const INVALID_MASTER = "Invalid X-Master-Key provided";
-const JSON_TYPE = "application/json; charset=utf-8";
 
 interface Usage {
   requests: { used: number; limit: number | null };
   bins: number;
   storageBytes: number;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function usageText(account: TestAccount): Promise<string> {
   const res = await call("GET", "/v3/account/usage", { headers: master(account) });
@@ -44,19 +44,11 @@ async function usageText(account: TestAccount): Promise<string> {
 const usage = async (account: TestAccount): Promise<Usage> => JSON.parse(await usageText(account));
 
 /**
- * Polls the counter until it equals `expected` (up to ~4 s on a loaded machine), then checks it stays there for a
- * while, so a late increment of something that should not count is caught too.
+ * Waits for the counter to reach `expected`, then checks it stays there for a while, so a late
+ * increment of something that should not count is caught too.
  */
 async function expectUsed(account: TestAccount, expected: number): Promise<void> {
-  let used = -1;
-  for (let i = 0; i < 200; i++) {
-    used = (await usage(account)).requests.used;
-    if (used === expected) break;
-    await sleep(20);
-  }
-  await sleep(60);
-  used = (await usage(account)).requests.used;
-  expect(used).toBe(expected);
+  await eventually(async () => expect((await usage(account)).requests.used).toBe(expected), { holdsForMs: 60 });
 }
 
 /** Sets a quota and zeroes the counter: from here on counting is synchronous and exact. */

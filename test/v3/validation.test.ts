@@ -1,19 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, master, type TestAccount } from "../helpers";
+import {
+  call,
+  createAccount,
+  createBin,
+  JSON_TYPE,
+  latestRecord,
+  master,
+  okJson,
+  storageOf,
+  type TestAccount,
+  versionCount,
+} from "../helpers";
 
 // §5.4 record validation against the schema attached to a bin's collection.
 
-const JSON_TYPE = "application/json; charset=utf-8";
 const DRAFT_04 = "http://json-schema.org/draft-04/schema#";
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const DRAFT_2019 = "https://json-schema.org/draft/2019-09/schema";
 const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
-
-async function okJson<T = Record<string, unknown>>(res: Response): Promise<T> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  return JSON.parse(text) as T;
-}
 
 async function newSchema(account: TestAccount, name: string, schema: unknown): Promise<string> {
   const res = await call("POST", "/v3/s", { headers: { ...master(account), "X-Schema-Doc-Name": name }, body: schema });
@@ -62,29 +66,9 @@ async function expectMismatch(res: Response, message: string, schemaId: string, 
   expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
 }
 
-async function latest(account: TestAccount, binId: string): Promise<unknown> {
-  const res = await call("GET", `/v3/b/${binId}/latest`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function versionCount(account: TestAccount, binId: string): Promise<number> {
-  return (
-    await okJson<{ metadata: { versionCount: number } }>(
-      await call("GET", `/v3/b/${binId}/versions/count`, { headers: master(account) }),
-    )
-  ).metadata.versionCount;
-}
-
 async function listed(account: TestAccount, path: string): Promise<string[]> {
   const items = await okJson<{ record: string }[]>(await call("GET", path, { headers: master(account) }));
   return items.map((i) => i.record);
-}
-
-async function usage(account: TestAccount): Promise<{ bins: number; storageBytes: number }> {
-  const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
-  const { bins, storageBytes } = (await okJson<{ usage: { bins: number; storageBytes: number } }>(res)).usage;
-  return { bins, storageBytes };
 }
 
 interface Case {
@@ -345,7 +329,7 @@ describe("schema validation of records (§5.4)", () => {
     const { schemaId, collectionId } = await validated(account, name, c.schema);
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, c.valid));
     await expectMismatch(await update(account, bin.metadata.id, c.invalid), c.message, schemaId, name);
-    expect(await latest(account, bin.metadata.id)).toEqual(c.valid);
+    expect(await latestRecord(account, bin.metadata.id)).toEqual(c.valid);
     await okJson(await update(account, bin.metadata.id, c.valid, { "X-Bin-Versioning": "true" }));
   });
 
@@ -360,7 +344,7 @@ describe("what a failed validation leaves behind", () => {
   it("stores nothing for a failing create: no bin in the listing, no bin or bytes in the account usage", async () => {
     const account = await createAccount();
     const { schemaId, collectionId } = await validated(account, "users", { required: ["username"] });
-    const before = await usage(account);
+    const before = await storageOf(account);
     await expectMismatch(
       await createIn(account, collectionId, { name: "amy" }),
       "Should have required property 'username'",
@@ -369,7 +353,7 @@ describe("what a failed validation leaves behind", () => {
     );
     expect(await listed(account, `/v3/c/${collectionId}/bins`)).toEqual([]);
     expect(await listed(account, "/v3/c/uncategorized/bins")).toEqual([]);
-    expect(await usage(account)).toEqual(before);
+    expect(await storageOf(account)).toEqual(before);
     expect(before).toEqual({ bins: 0, storageBytes: 0 });
   });
 
@@ -382,7 +366,7 @@ describe("what a failed validation leaves behind", () => {
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, { username: "v0" }));
     const id = bin.metadata.id;
     await okJson(await update(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
-    const before = await usage(account);
+    const before = await storageOf(account);
     for (const headers of [{ "X-Bin-Versioning": "true" }, { "X-Bin-Versioning": "false" }, {}] as Record<
       string,
       string
@@ -394,11 +378,11 @@ describe("what a failed validation leaves behind", () => {
         "users",
       );
     }
-    expect(await latest(account, id)).toEqual({ username: "v1" });
+    expect(await latestRecord(account, id)).toEqual({ username: "v1" });
     expect(await versionCount(account, id)).toBe(1);
     const base = await call("GET", `/v3/b/${id}/0`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await base.json()).toEqual({ username: "v0" });
-    expect(await usage(account)).toEqual(before);
+    expect(await storageOf(account)).toEqual(before);
   });
 });
 
@@ -410,16 +394,16 @@ describe("when validation applies", () => {
     const schemaId = await newSchema(account, "strict", { type: "object", required: ["username"] });
     await attach(account, collectionId, schemaId);
     // The existing record is not re-validated: it still reads back as stored.
-    expect(await latest(account, bin.id)).toEqual({ anything: true });
+    expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
     await expectMismatch(
       await update(account, bin.id, { still: "no username" }),
       "Should have required property 'username'",
       schemaId,
       "strict",
     );
-    expect(await latest(account, bin.id)).toEqual({ anything: true });
+    expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
     await okJson(await update(account, bin.id, { username: "amy" }));
-    expect(await latest(account, bin.id)).toEqual({ username: "amy" });
+    expect(await latestRecord(account, bin.id)).toEqual({ username: "amy" });
   });
 
   it("stops validating creates and updates once the schema is detached", async () => {
@@ -434,7 +418,7 @@ describe("when validation applies", () => {
     );
     await detach(account, collectionId);
     await okJson(await update(account, bin.metadata.id, { x: 1 }));
-    expect(await latest(account, bin.metadata.id)).toEqual({ x: 1 });
+    expect(await latestRecord(account, bin.metadata.id)).toEqual({ x: 1 });
     const created = await okJson<{ record: unknown }>(await createIn(account, collectionId, { y: 2 }));
     expect(created.record).toEqual({ y: 2 });
   });

@@ -124,17 +124,3 @@ export async function setWriterEnv(binId: string, writerEnv: Env): Promise<void>
     (instance as unknown as { env: Env }).env = writerEnv;
   });
 }
-
-/** Retries an assertion about work done off the response path until it holds, for at most `ms`. */
-export async function eventually(assertion: () => unknown, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
