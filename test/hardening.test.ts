@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, expectError, master, UNKNOWN_ID } from "./helpers";
+import {
+  ADMIN_KEY,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BODY_TOO_LARGE,
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  JSON_PATH_INVALID,
+  master,
+  ROUTE_NOT_FOUND,
+  UNKNOWN_ID,
+  unknownField,
+} from "./helpers";
 
 // Behaviour added after a review of hostile or unusual requests; each test names the risk it closes.
 
@@ -12,7 +25,7 @@ describe("hostile and unusual requests", () => {
     await expectError(
       await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-JSON-Path": repeated } }),
       400,
-      "Invalid X-JSON-Path expression passed",
+      JSON_PATH_INVALID,
     );
     // A modest repetition is still answered, each match in full.
     const res = await call("GET", `/v3/b/${bin.id}`, {
@@ -28,7 +41,7 @@ describe("hostile and unusual requests", () => {
         headers: { "X-Admin-Key": ADMIN_KEY },
         body: `{"limits":{"${key}":5}}`,
       });
-      await expectError(res, 400, `Unknown field: ${key}`);
+      await expectError(res, 400, unknownField(key));
     }
   });
 
@@ -46,7 +59,7 @@ describe("hostile and unusual requests", () => {
     await expectError(
       await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Accept: "text/event-stream" } }),
       404,
-      "Route not found",
+      ROUTE_NOT_FOUND,
     );
   });
 
@@ -60,7 +73,7 @@ describe("hostile and unusual requests", () => {
     const account = await createAccount();
     const res = await call("GET", `/v3/c/uncategorized/bins/${UNKNOWN_ID}`, { headers: master(account) });
     expect(res.headers.get("X-Requests-Used")).toBeNull();
-    await expectError(res, 404, "Bin not found or it doesn't belong to your account");
+    await expectError(res, 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("accepts any non-negative integer as the versions `before`", async () => {
@@ -80,6 +93,6 @@ describe("hostile and unusual requests", () => {
       headers: { ...master(account), "X-Schema-Doc-Name": "huge" },
       body: schema,
     });
-    await expectError(res, 413, "Request body too large");
+    await expectError(res, 413, BODY_TOO_LARGE);
   });
 });

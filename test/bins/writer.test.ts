@@ -4,11 +4,13 @@ import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
 import { toStoredRecord } from "../../src/bins/records";
 import {
+  BIN_DELETED,
   bodyCount,
   call,
   createAccount,
   createBin,
   eventually,
+  INTERNAL_ERROR,
   instrumentedEnv,
   master,
   setWriterEnv,
@@ -134,7 +136,7 @@ describe("a write that fails part-way", () => {
 
     const res = await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { after: true } });
     expect(res.status).toBe(500);
-    expect(await res.text()).toBe('{"message":"Internal server error"}');
+    expect(await res.text()).toBe(JSON.stringify({ message: INTERNAL_ERROR }));
 
     const read = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await read.json()).toEqual({ before: true });
@@ -150,7 +152,7 @@ describe("a write that fails part-way", () => {
 
     const res = await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { after: true } });
     expect(res.status).toBe(500);
-    expect(await res.text()).toBe('{"message":"Internal server error"}');
+    expect(await res.text()).toBe(JSON.stringify({ message: INTERNAL_ERROR }));
 
     const read = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await read.json()).toEqual({ before: true });
@@ -192,7 +194,7 @@ describe("a write that fails part-way", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(await res.json()).toEqual({
       metadata: { id: bin.id, versionsDeleted: 1 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
     expect(await storedRows(bin.id)).toEqual({ bin: null, records: [] });
   });

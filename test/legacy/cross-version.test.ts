@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
 import {
+  BIN_NOT_FOUND_OR_NOT_YOURS,
   call,
   createAccount,
   createBin,
   expectError,
   expectLegacyError,
   expectText,
+  INVALID_SECRET,
   master,
+  NOT_YOURS,
   recordText,
+  schemaMismatch,
   secret,
   v2Create,
   v3Collection,
@@ -16,7 +20,7 @@ import {
   writerStub,
 } from "../helpers";
 
-const MISMATCH = "Schema Doc Validation Mismatch:  Should have required property 'username'";
+const MISMATCH = schemaMismatch("Should have required property 'username'");
 
 describe("one store behind v3, v2 and v1", () => {
   it("reads and updates a v3 bin through v2, and v3 sees the versions with the right numbers", async () => {
@@ -127,18 +131,10 @@ describe("one store behind v3, v2 and v1", () => {
     const other = await createAccount();
     const res = await call("POST", "/b/new", { headers: secret(account), body: { snippet: "[1]" } });
     const { id } = (await res.json()) as { id: string };
-    await expectError(
-      await call("DELETE", `/v3/b/${id}`, { headers: master(other) }),
-      401,
-      "X-Master-Key is invalid or the bin doesn't belong to your account",
-    );
-    await expectLegacyError(
-      await call("DELETE", `/b/${id}`, { headers: secret(other) }),
-      401,
-      "Invalid secret key provided.",
-    );
+    await expectError(await call("DELETE", `/v3/b/${id}`, { headers: master(other) }), 401, NOT_YOURS);
+    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(other) }), 401, INVALID_SECRET);
     expect((await call("DELETE", `/b/${id}`, { headers: secret(account) })).status).toBe(200);
-    await expectError(await call("GET", `/v3/b/${id}`), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await call("GET", `/v3/b/${id}`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 });
 

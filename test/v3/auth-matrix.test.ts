@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  BAD_ACCESS,
+  BAD_MASTER,
+  BIN_DELETED,
   call,
   createAccessKey,
   createAccount,
   createBin,
   expectError,
+  FORBIDDEN,
   master,
+  NO_KEY,
   randomKey,
   type TestAccount,
 } from "../helpers";
@@ -21,26 +26,6 @@ type Who = "owner" | "stranger";
 
 const OPERATIONS: Operation[] = ["create", "read", "update", "delete"];
 const PRIVACIES: Privacy[] = ["private", "public"];
-
-const NO_KEY: Record<Operation, string> = {
-  create: "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-  read: "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-  update: "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
-  delete: "You need to pass X-Master-Key or X-Access-Key in the header to delete a bin",
-};
-const BAD_MASTER: Record<Operation, string> = {
-  create: "Invalid X-Master-Key provided",
-  read: "X-Master-Key is invalid or the bin doesn't belong to your account",
-  update: "Invalid X-Master-Key provided or the bin does not belong to your account",
-  delete: "X-Master-Key is invalid or the bin doesn't belong to your account",
-};
-const BAD_ACCESS = "X-Access-Key is invalid or the bin doesn't belong to your account";
-const FORBIDDEN: Record<Operation, string> = {
-  create: "X-Access-Key passed does not have permission to create a bin",
-  read: "X-Access-Key passed does not have permission to read the bin",
-  update: "X-Access-Key passed does not have permission to update the bin",
-  delete: "X-Access-Key passed does not have permission to delete the bin",
-};
 
 /** What a case must produce: success (for create: which account owns the new bin), or an exact error. */
 type Outcome = { ok: Who } | { status: 401 | 403; message: string };
@@ -318,7 +303,7 @@ describe(`authorisation matrix (${cases.length} cases: ${OPERATIONS.length} oper
         expect(await storedRecord(f.owner, bin!.id)).toEqual(UPDATED);
         break;
       case "delete":
-        expect(text).toBe(`{"metadata":{"id":"${bin!.id}","versionsDeleted":0},"message":"Bin deleted successfully"}`);
+        expect(text).toBe(`{"metadata":{"id":"${bin!.id}","versionsDeleted":0},"message":"${BIN_DELETED}"}`);
         expect(await storedRecord(f.owner, bin!.id)).toBeNull();
         break;
     }

@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
 import {
+  BIN_BLANK,
+  BIN_NOT_FOUND,
   call,
   createAccount,
   createBin,
   expectError,
+  FORBIDDEN,
+  freeUpdateOver,
+  INVALID_JSON,
+  INVALID_JSON_PATCH,
   latestRecord,
   master,
+  NO_KEY,
+  NOT_OBJECT_OR_ARRAY,
+  PATCH_CONFLICT,
+  PATCH_NEED_CONTENT_TYPE,
+  PRECONDITION_FAILED,
   patchAccount,
+  schemaMismatch,
   type TestAccount,
   UNKNOWN_ID,
   versionCount,
@@ -108,12 +120,12 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
       { op: "replace", path: "/a", value: 2 },
       { op: "test", path: "/a", value: 1 },
     ]);
-    await expectError(res, 409, "JSON Patch could not be applied");
+    await expectError(res, 409, PATCH_CONFLICT);
     expect(await latestRecord(account, bin.id)).toEqual({ a: 1 });
     await expectError(
       await patch(account, bin.id, JSON_PATCH, [{ op: "remove", path: "/missing" }]),
       409,
-      "JSON Patch could not be applied",
+      PATCH_CONFLICT,
     );
   });
 
@@ -126,7 +138,7 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
   ])("refuses %s as an invalid JSON Patch document", async (_, body) => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await expectError(await patch(account, bin.id, JSON_PATCH, body), 400, "Invalid JSON Patch document");
+    await expectError(await patch(account, bin.id, JSON_PATCH, body), 400, INVALID_JSON_PATCH);
   });
 });
 
@@ -134,27 +146,26 @@ describe("PATCH errors", () => {
   it("needs a patch content type", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    const message = "You need to pass Content-Type set to application/merge-patch+json or application/json-patch+json";
-    await expectError(await patch(account, bin.id, "text/plain", { a: 1 }), 400, message);
+    await expectError(await patch(account, bin.id, "text/plain", { a: 1 }), 400, PATCH_NEED_CONTENT_TYPE);
     await expectError(
       await call("PATCH", `/v3/b/${bin.id}`, { headers: master(account), body: undefined }),
       400,
-      message,
+      PATCH_NEED_CONTENT_TYPE,
     );
   });
 
   it("refuses an empty or unparseable body", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await expectError(await patch(account, bin.id, MERGE, "   "), 400, "Invalid JSON. Please try again");
-    await expectError(await patch(account, bin.id, JSON_PATCH, "[{"), 400, "Invalid JSON. Please try again");
+    await expectError(await patch(account, bin.id, MERGE, "   "), 400, INVALID_JSON);
+    await expectError(await patch(account, bin.id, JSON_PATCH, "[{"), 400, INVALID_JSON);
   });
 
   it("refuses a result that is blank or not an object or array", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { only: 1 });
-    await expectError(await patch(account, bin.id, MERGE, { only: null }), 400, "Bin cannot be blank");
-    await expectError(await patch(account, bin.id, MERGE, "5"), 400, "Record must be a JSON object or array");
+    await expectError(await patch(account, bin.id, MERGE, { only: null }), 400, BIN_BLANK);
+    await expectError(await patch(account, bin.id, MERGE, "5"), 400, NOT_OBJECT_OR_ARRAY);
     expect(await latestRecord(account, bin.id)).toEqual({ only: 1 });
   });
 
@@ -162,11 +173,7 @@ describe("PATCH errors", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
     const bin = await createBin(account, { small: true });
-    await expectError(
-      await patch(account, bin.id, MERGE, { big: "x".repeat(3000) }),
-      403,
-      "Free users cannot update a record over 2kb",
-    );
+    await expectError(await patch(account, bin.id, MERGE, { big: "x".repeat(3000) }), 403, freeUpdateOver("2kb"));
   });
 
   it("validates the result against the collection's schema", async () => {
@@ -183,7 +190,7 @@ describe("PATCH errors", () => {
     const res = await patch(account, bin.id, MERGE, { age: "old" });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      message: "Schema Doc Validation Mismatch:  Should be integer",
+      message: schemaMismatch("Should be integer"),
       schemaDocID: schemaId,
       schemaDocName: "person",
     });
@@ -198,19 +205,15 @@ describe("PATCH errors", () => {
     const stale = await patch(account, bin.id, MERGE, { a: 2 }, { "If-Match": '"9-0000000000000000"' });
     expect(stale.status).toBe(412);
     expect(stale.headers.get("ETag")).toBe(etag);
-    expect(await stale.json()).toEqual({ message: "Precondition failed: bin has changed" });
+    expect(await stale.json()).toEqual({ message: PRECONDITION_FAILED });
     expect((await patch(account, bin.id, MERGE, { a: 3 }, { "If-Match": etag })).status).toBe(200);
   });
 
   it("answers 404 Bin not found and the update key errors", async () => {
     const account = await createAccount();
-    await expectError(await patch(account, UNKNOWN_ID, MERGE, { a: 1 }), 404, "Bin not found");
+    await expectError(await patch(account, UNKNOWN_ID, MERGE, { a: 1 }), 404, BIN_NOT_FOUND);
     const bin = await createBin(account);
-    await expectError(
-      await patch(null, bin.id, MERGE, { a: 1 }),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
-    );
+    await expectError(await patch(null, bin.id, MERGE, { a: 1 }), 401, NO_KEY.update);
     const key = await call("POST", "/v3/a", {
       headers: { ...master(account), "X-Key-Name": "reader" },
       body: { bins: { read: true } },
@@ -222,7 +225,7 @@ describe("PATCH errors", () => {
         body: '{"a":1}',
       }),
       403,
-      "X-Access-Key passed does not have permission to update the bin",
+      FORBIDDEN.update,
     );
   });
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   ADMIN_KEY,
+  BIN_DELETED,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BIN_VERSION_NOT_FOUND,
   call,
   createAccount,
   createBin,
@@ -9,8 +12,14 @@ import {
   ISO,
   JSON_TYPE,
   master,
+  NO_KEY,
+  NO_VERSIONS_FOUND,
+  PATH_NOT_FOUND,
+  PRECONDITION_FAILED,
   recordText,
   type TestAccount,
+  VERSIONS_DELETED,
+  VERSIONS_DELETED_LATEST_PRESERVED,
   versionCount,
 } from "../helpers";
 
@@ -61,11 +70,7 @@ describe("POST /v3/b", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     expect(bin.metadata.private).toBe(true);
-    await expectError(
-      await read(bin.id),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await read(bin.id), 401, NO_KEY.read);
   });
 
   it("creates a public bin with X-Bin-Private: false that anyone can read", async () => {
@@ -387,11 +392,7 @@ describe("GET /v3/b/<id> with X-Dot-Path", () => {
     const account = await createAccount();
     const bin = await createBin(account, doc);
     for (const path of ["missing", "users.2.email", "name.length", "users.0.email.x", "$.name"]) {
-      await expectError(
-        await read(bin.id, { ...master(account), "X-Dot-Path": path }),
-        404,
-        "Path not found in the record",
-      );
+      await expectError(await read(bin.id, { ...master(account), "X-Dot-Path": path }), 404, PATH_NOT_FOUND);
     }
   });
 });
@@ -547,11 +548,9 @@ describe("DELETE /v3/b/<id>", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-    expect(await res.text()).toBe(
-      `{"metadata":{"id":"${bin.id}","versionsDeleted":3},"message":"Bin deleted successfully"}`,
-    );
+    expect(await res.text()).toBe(`{"metadata":{"id":"${bin.id}","versionsDeleted":3},"message":"${BIN_DELETED}"}`);
     for (const path of [bin.id, `${bin.id}/0`, `${bin.id}/1`]) {
-      await expectError(await read(path, master(account)), 404, "Bin not found or it doesn't belong to your account");
+      await expectError(await read(path, master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
     }
   });
 
@@ -561,7 +560,7 @@ describe("DELETE /v3/b/<id>", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(await res.json()).toEqual({
       metadata: { id: bin.id, versionsDeleted: 0 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
   });
 
@@ -570,7 +569,7 @@ describe("DELETE /v3/b/<id>", () => {
     const bin = await createBin(account, { a: 1 }, { "X-Bin-Private": "false" });
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(res.status).toBe(200);
-    await expectError(await read(bin.id), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await read(bin.id), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("ignores a body and its Content-Type", async () => {
@@ -634,7 +633,7 @@ describe("DELETE /v3/b/<id>/versions", () => {
     for (const preserve of ["false", "true"]) {
       const res = await deleteVersions(account, bin.id, { "X-Preserve-Latest": preserve });
       expect(res.status).toBe(200);
-      expect(await res.text()).toBe('{"message":"No versions found"}');
+      expect(await res.text()).toBe(JSON.stringify({ message: NO_VERSIONS_FOUND }));
     }
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
     const latest = await read(bin.id, master(account));
@@ -647,22 +646,20 @@ describe("DELETE /v3/b/<id>/versions", () => {
     const res = await deleteVersions(account, bin.id);
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionsDeleted":3}`;
-    expect(await res.text()).toBe(
-      `{"metadata":${metadata},"metaData":${metadata},"message":"Versions for the Bin are deleted successfully"}`,
-    );
+    expect(await res.text()).toBe(`{"metadata":${metadata},"metaData":${metadata},"message":"${VERSIONS_DELETED}"}`);
     expect(await versionCount(account, bin.id)).toBe(0);
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
     const latest = await read(bin.id, master(account));
     expect(latest.headers.get("X-Bin-Version")).toBe("0");
     expect(latest.headers.get("ETag")).toBe(await etagOf(0, '{"v":0}'));
-    await expectError(await read(`${bin.id}/1`, master(account)), 404, "Bin version not found");
+    await expectError(await read(`${bin.id}/1`, master(account)), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("behaves the same with X-Preserve-Latest: false", async () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 1);
     const res = await deleteVersions(account, bin.id, { "X-Preserve-Latest": "False" });
-    expect(((await res.json()) as { message: string }).message).toBe("Versions for the Bin are deleted successfully");
+    expect(((await res.json()) as { message: string }).message).toBe(VERSIONS_DELETED);
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
   });
 
@@ -673,14 +670,14 @@ describe("DELETE /v3/b/<id>/versions", () => {
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionsDeleted":2}`;
     expect(await res.text()).toBe(
-      `{"metadata":${metadata},"metaData":${metadata},"message":"Versions for the Bin are deleted successfully and latest version preserved on the base record."}`,
+      `{"metadata":${metadata},"metaData":${metadata},"message":"${VERSIONS_DELETED_LATEST_PRESERVED}"}`,
     );
     expect(await versionCount(account, bin.id)).toBe(0);
     expect(await recordText(account, `${bin.id}/0`)).toBe('{"v":2}');
     const latest = await read(bin.id, master(account));
     expect(latest.headers.get("X-Bin-Version")).toBe("0");
     expect(latest.headers.get("ETag")).toBe(await etagOf(0, '{"v":2}'));
-    await expectError(await read(`${bin.id}/2`, master(account)), 404, "Bin version not found");
+    await expectError(await read(`${bin.id}/2`, master(account)), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("numbers the next version 1 again", async () => {
@@ -761,11 +758,7 @@ describe("PUT /v3/b/<id>/meta/privacy", () => {
       headers: { ...master(account), "X-Bin-Private": "TRUE" },
     });
     expect(await res.text()).toBe(`{"record":"${bin.id}","metadata":{"private":true}}`);
-    await expectError(
-      await read(bin.id),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await read(bin.id), 401, NO_KEY.read);
     const owner = await read(bin.id, master(account));
     expect(owner.headers.get("Cache-Control")).toBe("private, no-cache");
   });
@@ -841,7 +834,7 @@ describe("conditional requests", () => {
     const current = await etagOf(1, '{"a":2}');
     const stale = await etagOf(0, '{"a":1}');
     const res = await update(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": stale });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await versionCount(account, bin.id)).toBe(1);
     expect(await recordText(account, bin.id)).toBe('{"a":2}');
@@ -864,7 +857,7 @@ describe("conditional requests", () => {
     const bin = await createBin(account, { a: 1 });
     const current = await etagOf(0, '{"a":1}');
     const res = await update(account, bin.id, { a: 2 }, { "If-Match": `W/${current}` });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await recordText(account, bin.id)).toBe('{"a":1}');
   });
@@ -876,7 +869,7 @@ describe("conditional requests", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, {
       headers: { ...master(account), "If-Match": '"0-0000000000000000"' },
     });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await recordText(account, bin.id)).toBe('{"a":1}');
   });
@@ -888,7 +881,7 @@ describe("conditional requests", () => {
       headers: { ...master(account), "If-Match": await etagOf(0, '{"a":1}') },
     });
     expect(res.status).toBe(200);
-    await expectError(await read(bin.id, master(account)), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await read(bin.id, master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("sends the ETag of the new latest from a versioned PUT that a following If-Match can use", async () => {

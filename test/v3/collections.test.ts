@@ -1,24 +1,39 @@
 import { describe, expect, it } from "vitest";
 import {
   ADMIN_KEY,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  COLLECTION_DELETED,
+  COLLECTION_LIMIT,
+  COLLECTION_NAME_BLANK,
+  COLLECTION_NAME_TOO_LONG,
+  COLLECTION_NOT_EMPTY,
+  COLLECTION_NOT_FOUND,
   call,
   createAccount,
   createBin,
   env,
   expectError,
   ID,
+  INVALID_BIN_ID,
+  INVALID_COLLECTION_ID,
+  INVALID_MASTER,
+  INVALID_SCHEMA_ID,
   ISO,
   master,
+  NEED_COLLECTION_NAME,
+  NEED_MASTER,
+  NEED_SCHEMA_DOC_ID,
   okText,
   patchAccount,
+  REQUESTS_EXHAUSTED,
+  ROUTE_NOT_FOUND,
+  SCHEMA_DOC_NOT_FOUND,
+  SORT_ORDER_INVALID,
   type TestAccount,
   UNKNOWN_ID,
 } from "../helpers";
 
 // §4 collections (master key only) and §3.1 bin create with X-Collection-Id.
-
-const NOT_FOUND_BIN = "Bin not found or it doesn't belong to your account";
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
 
 /** A 24-hex id that no resource has (distinct from UNKNOWN_ID). */
 const OTHER_UNKNOWN_ID = "fedcba9876543210fedcba98";
@@ -173,7 +188,7 @@ describe("the master key on collection routes", () => {
       await expectError(
         await call(method, path, { headers: { ...headers, "X-Master-Key": "not-a-real-key" } }),
         401,
-        "Invalid X-Master-Key provided",
+        INVALID_MASTER,
       );
     });
   }
@@ -184,17 +199,28 @@ describe("the request quota on collection routes", () => {
     const account = await createAccount();
     const collection = await newCollection(account, "before");
     expect((await patchAccount(account.accountId, { limits: { requestQuota: 0 } })).status).toBe(200);
-    const exhausted = "Requests exhausted for this account";
-    await expectError(await call("POST", "/v3/c", { headers: named(account, "after") }), 403, exhausted);
-    await expectError(await call("GET", "/v3/c", { headers: master(account) }), 403, exhausted);
-    await expectError(await call("GET", `/v3/c/${collection.id}/bins`, { headers: master(account) }), 403, exhausted);
-    await expectError(await call("GET", "/v3/c/uncategorized/bins", { headers: master(account) }), 403, exhausted);
-    await expectError(await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }), 403, exhausted);
+    await expectError(await call("POST", "/v3/c", { headers: named(account, "after") }), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("GET", "/v3/c", { headers: master(account) }), 403, REQUESTS_EXHAUSTED);
+    await expectError(
+      await call("GET", `/v3/c/${collection.id}/bins`, { headers: master(account) }),
+      403,
+      REQUESTS_EXHAUSTED,
+    );
+    await expectError(
+      await call("GET", "/v3/c/uncategorized/bins", { headers: master(account) }),
+      403,
+      REQUESTS_EXHAUSTED,
+    );
+    await expectError(
+      await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }),
+      403,
+      REQUESTS_EXHAUSTED,
+    );
     // Not found (§1.6 step 5) is decided before the quota (step 6).
     await expectError(
       await call("GET", `/v3/c/${UNKNOWN_ID}/bins`, { headers: master(account) }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
     const listed = JSON.parse(await listCollectionsText(account)) as { record: string }[];
@@ -244,21 +270,13 @@ describe("POST /v3/c", () => {
 
   it("asks for X-Collection-Name when it is missing", async () => {
     const account = await createAccount();
-    await expectError(
-      await call("POST", "/v3/c", { headers: master(account) }),
-      400,
-      "You need to pass X-Collection-Name header to set a name for the Collection",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: master(account) }), 400, NEED_COLLECTION_NAME);
   });
 
   it("refuses an empty or whitespace-only X-Collection-Name as blank", async () => {
     const account = await createAccount();
     for (const name of ["", "   "]) {
-      await expectError(
-        await call("POST", "/v3/c", { headers: named(account, name) }),
-        400,
-        "X-Collection-Name cannot be blank",
-      );
+      await expectError(await call("POST", "/v3/c", { headers: named(account, name) }), 400, COLLECTION_NAME_BLANK);
     }
   });
 
@@ -268,7 +286,7 @@ describe("POST /v3/c", () => {
     await expectError(
       await call("POST", "/v3/c", { headers: named(account, "a".repeat(33)) }),
       400,
-      "Name of the Collection cannot be above 32 characters",
+      COLLECTION_NAME_TOO_LONG,
     );
   });
 
@@ -278,7 +296,7 @@ describe("POST /v3/c", () => {
     await expectError(
       await call("POST", "/v3/c", { headers: named(account, "😀".repeat(33)) }),
       400,
-      "Name of the Collection cannot be above 32 characters",
+      COLLECTION_NAME_TOO_LONG,
     );
   });
 
@@ -290,17 +308,13 @@ describe("POST /v3/c", () => {
   });
 
   it("checks the name before the key", async () => {
-    await expectError(
-      await call("POST", "/v3/c", {}),
-      400,
-      "You need to pass X-Collection-Name header to set a name for the Collection",
-    );
+    await expectError(await call("POST", "/v3/c", {}), 400, NEED_COLLECTION_NAME);
     await expectError(
       await call("POST", "/v3/c", {
         headers: { "X-Master-Key": "not-a-real-key", "X-Collection-Name": "c".repeat(33) },
       }),
       400,
-      "Name of the Collection cannot be above 32 characters",
+      COLLECTION_NAME_TOO_LONG,
     );
   });
 });
@@ -309,11 +323,7 @@ describe("the collection limit", () => {
   it("lets a free account create 10 collections and refuses the 11th", async () => {
     const account = await createAccount();
     for (let i = 1; i <= 10; i++) await newCollection(account, `c${i}`);
-    await expectError(
-      await call("POST", "/v3/c", { headers: named(account, "c11") }),
-      403,
-      "Collection limit reached for your plan",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: named(account, "c11") }), 403, COLLECTION_LIMIT);
     expect(JSON.parse(await listCollectionsText(account))).toHaveLength(10);
   });
 
@@ -322,11 +332,7 @@ describe("the collection limit", () => {
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(Array.from({ length: 10 }, (_, i) => newCollection(account, `c${batch * 10 + i}`)));
     }
-    await expectError(
-      await call("POST", "/v3/c", { headers: named(account, "one too many") }),
-      403,
-      "Collection limit reached for your plan",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: named(account, "one too many") }), 403, COLLECTION_LIMIT);
   });
 
   it("follows a per-account override, and the plan default again once the override is removed", async () => {
@@ -334,11 +340,7 @@ describe("the collection limit", () => {
     expect((await patchAccount(account.accountId, { limits: { maxCollections: 2 } })).status).toBe(200);
     await newCollection(account, "one");
     await newCollection(account, "two");
-    await expectError(
-      await call("POST", "/v3/c", { headers: named(account, "three") }),
-      403,
-      "Collection limit reached for your plan",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: named(account, "three") }), 403, COLLECTION_LIMIT);
     expect((await patchAccount(account.accountId, { limits: { maxCollections: null } })).status).toBe(200);
     await newCollection(account, "three");
   });
@@ -347,11 +349,7 @@ describe("the collection limit", () => {
     const account = await createAccount();
     for (const name of ["a", "b", "c"]) await newCollection(account, name);
     expect((await patchAccount(account.accountId, { limits: { maxCollections: 2 } })).status).toBe(200);
-    await expectError(
-      await call("POST", "/v3/c", { headers: named(account, "d") }),
-      403,
-      "Collection limit reached for your plan",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: named(account, "d") }), 403, COLLECTION_LIMIT);
     expect(JSON.parse(await listCollectionsText(account))).toHaveLength(3);
   });
 
@@ -373,7 +371,7 @@ describe("the collection limit", () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 403, 403, 403, 403, 403]);
     for (const r of results.filter((r) => r.status === 403)) {
-      await expectError(r, 403, "Collection limit reached for your plan");
+      await expectError(r, 403, COLLECTION_LIMIT);
     }
     expect(JSON.parse(await listCollectionsText(account))).toHaveLength(3);
   });
@@ -382,11 +380,7 @@ describe("the collection limit", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxCollections: 1 } })).status).toBe(200);
     await newCollection(account, "only");
-    await expectError(
-      await call("POST", "/v3/c", { headers: master(account) }),
-      400,
-      "You need to pass X-Collection-Name header to set a name for the Collection",
-    );
+    await expectError(await call("POST", "/v3/c", { headers: master(account) }), 400, NEED_COLLECTION_NAME);
   });
 });
 
@@ -430,22 +424,14 @@ describe("GET /v3/c", () => {
   it("answers Route not found for GET /v3/c/<id> and other paths the contract does not list", async () => {
     const account = await createAccount();
     const collection = await newCollection(account);
-    await expectError(
-      await call("GET", `/v3/c/${collection.id}`, { headers: master(account) }),
-      404,
-      "Route not found",
-    );
-    await expectError(await call("GET", `/v3/c/${collection.id}`), 404, "Route not found");
-    await expectError(
-      await call("POST", `/v3/c/${collection.id}`, { headers: master(account) }),
-      404,
-      "Route not found",
-    );
-    await expectError(await call("PATCH", "/v3/c", { headers: master(account) }), 404, "Route not found");
+    await expectError(await call("GET", `/v3/c/${collection.id}`, { headers: master(account) }), 404, ROUTE_NOT_FOUND);
+    await expectError(await call("GET", `/v3/c/${collection.id}`), 404, ROUTE_NOT_FOUND);
+    await expectError(await call("POST", `/v3/c/${collection.id}`, { headers: master(account) }), 404, ROUTE_NOT_FOUND);
+    await expectError(await call("PATCH", "/v3/c", { headers: master(account) }), 404, ROUTE_NOT_FOUND);
     await expectError(
       await call("GET", `/v3/c/${collection.id}/meta/name`, { headers: master(account) }),
       404,
-      "Route not found",
+      ROUTE_NOT_FOUND,
     );
   });
 });
@@ -481,7 +467,7 @@ describe("PUT /v3/c/<id>/meta/name", () => {
       await expectError(
         await call("PUT", `/v3/c/${bad}/meta/name`, { headers: named(account, "x") }),
         400,
-        "Invalid Collection Id provided",
+        INVALID_COLLECTION_ID,
       );
     }
   });
@@ -490,20 +476,12 @@ describe("PUT /v3/c/<id>/meta/name", () => {
     const account = await createAccount();
     const collection = await newCollection(account, "kept");
     const path = `/v3/c/${collection.id}/meta/name`;
-    await expectError(
-      await call("PUT", path, { headers: master(account) }),
-      400,
-      "You need to pass X-Collection-Name header to set a name for the Collection",
-    );
-    await expectError(
-      await call("PUT", path, { headers: named(account, " ") }),
-      400,
-      "X-Collection-Name cannot be blank",
-    );
+    await expectError(await call("PUT", path, { headers: master(account) }), 400, NEED_COLLECTION_NAME);
+    await expectError(await call("PUT", path, { headers: named(account, " ") }), 400, COLLECTION_NAME_BLANK);
     await expectError(
       await call("PUT", path, { headers: named(account, "😀".repeat(33)) }),
       400,
-      "Name of the Collection cannot be above 32 characters",
+      COLLECTION_NAME_TOO_LONG,
     );
     expect(await okText(await call("PUT", path, { headers: named(account, "😀".repeat(32)) }))).toBe(
       `{"record":"${collection.id}","metadata":{"name":"${"😀".repeat(32)}"}}`,
@@ -518,25 +496,25 @@ describe("PUT /v3/c/<id>/meta/name", () => {
       await expectError(
         await call("PUT", `/v3/c/${id}/meta/name`, { headers: named(account, "stolen") }),
         404,
-        "Collection not found",
+        COLLECTION_NOT_FOUND,
       );
     }
     expect(await listCollectionsText(other)).toContain(`"collectionMeta":{"name":"theirs"}`);
   });
 
   it("checks the id, then the name, then the key, then the collection", async () => {
-    await expectError(await call("PUT", "/v3/c/nope/meta/name", {}), 400, "Invalid Collection Id provided");
+    await expectError(await call("PUT", "/v3/c/nope/meta/name", {}), 400, INVALID_COLLECTION_ID);
     await expectError(
       await call("PUT", `/v3/c/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad" } }),
       400,
-      "You need to pass X-Collection-Name header to set a name for the Collection",
+      NEED_COLLECTION_NAME,
     );
     await expectError(
       await call("PUT", `/v3/c/${UNKNOWN_ID}/meta/name`, {
         headers: { "X-Master-Key": "bad", "X-Collection-Name": "x" },
       }),
       401,
-      "Invalid X-Master-Key provided",
+      INVALID_MASTER,
     );
   });
 });
@@ -591,7 +569,7 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
         headers: { ...master(account), "X-Schema-Doc-Id": fromHeader },
       }),
       400,
-      "Invalid Schema Id provided",
+      INVALID_SCHEMA_ID,
     );
   });
 
@@ -627,7 +605,7 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
       await expectError(
         await call("PUT", `/v3/c/${collection.id}/schemadoc/add`, { headers }),
         400,
-        "You need to pass X-Schema-Doc-Id in the header",
+        NEED_SCHEMA_DOC_ID,
       );
     }
   });
@@ -640,12 +618,12 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
         headers: { ...master(account), "X-Schema-Doc-Id": "abc" },
       }),
       400,
-      "Invalid Schema Id provided",
+      INVALID_SCHEMA_ID,
     );
     await expectError(
       await call("PUT", `/v3/c/${collection.id}/schemadoc/add/0123456789abcdef0123456z`, { headers: master(account) }),
       400,
-      "Invalid Schema Id provided",
+      INVALID_SCHEMA_ID,
     );
   });
 
@@ -660,12 +638,12 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
           headers: { ...master(account), "X-Schema-Doc-Id": schemaId },
         }),
         404,
-        "Schema Doc not found",
+        SCHEMA_DOC_NOT_FOUND,
       );
       await expectError(
         await call("PUT", `/v3/c/${collection.id}/schemadoc/add/${schemaId}`, { headers: master(account) }),
         404,
-        "Schema Doc not found",
+        SCHEMA_DOC_NOT_FOUND,
       );
     }
     expect(await listCollectionsText(account)).not.toContain("schemaDocId");
@@ -680,7 +658,7 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
       await expectError(
         await call("PUT", `/v3/c/${id}/schemadoc/add/${mySchema}`, { headers: master(account) }),
         404,
-        "Collection not found",
+        COLLECTION_NOT_FOUND,
       );
     }
     expect(await listCollectionsText(other)).not.toContain("schemaDocId");
@@ -692,34 +670,30 @@ describe("PUT /v3/c/<id>/schemadoc/add", () => {
     await expectError(
       await call("PUT", `/v3/c/xyz/schemadoc/add/${schemaId}`, { headers: master(account) }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
   });
 
   it("checks the collection id, then the schema id, then the key, then the collection, then the schema", async () => {
     const account = await createAccount();
-    await expectError(await call("PUT", "/v3/c/xyz/schemadoc/add", {}), 400, "Invalid Collection Id provided");
-    await expectError(
-      await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add`, {}),
-      400,
-      "You need to pass X-Schema-Doc-Id in the header",
-    );
+    await expectError(await call("PUT", "/v3/c/xyz/schemadoc/add", {}), 400, INVALID_COLLECTION_ID);
+    await expectError(await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add`, {}), 400, NEED_SCHEMA_DOC_ID);
     await expectError(
       await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add/bad`, { headers: { "X-Master-Key": "bad" } }),
       400,
-      "Invalid Schema Id provided",
+      INVALID_SCHEMA_ID,
     );
     await expectError(
       await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add/${OTHER_UNKNOWN_ID}`, {
         headers: { "X-Master-Key": "bad" },
       }),
       401,
-      "Invalid X-Master-Key provided",
+      INVALID_MASTER,
     );
     await expectError(
       await call("PUT", `/v3/c/${UNKNOWN_ID}/schemadoc/add/${OTHER_UNKNOWN_ID}`, { headers: master(account) }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
   });
 });
@@ -769,13 +743,13 @@ describe("PUT /v3/c/<id>/schemadoc/remove", () => {
     await expectError(
       await call("PUT", "/v3/c/0123/schemadoc/remove", { headers: master(account) }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(
         await call("PUT", `/v3/c/${id}/schemadoc/remove`, { headers: master(account) }),
         404,
-        "Collection not found",
+        COLLECTION_NOT_FOUND,
       );
     }
     expect(await listCollectionsText(other)).toContain(`"schemaDocId":"${theirSchema}"`);
@@ -788,18 +762,18 @@ describe("DELETE /v3/c/<id>", () => {
     const collection = await newCollection(account);
     const keep = await newCollection(account, "kept");
     const text = await okText(await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }));
-    expect(text).toBe(`{"metadata":{"id":"${collection.id}"},"message":"Collection deleted successfully"}`);
+    expect(text).toBe(`{"metadata":{"id":"${collection.id}"},"message":"${COLLECTION_DELETED}"}`);
     const listed = JSON.parse(await listCollectionsText(account)) as { record: string }[];
     expect(listed.map((c) => c.record)).toEqual([keep.id]);
     await expectError(
       await call("GET", `/v3/c/${collection.id}/bins`, { headers: master(account) }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectError(
       await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectError(
       await call("POST", "/v3/b", {
@@ -807,7 +781,7 @@ describe("DELETE /v3/c/<id>", () => {
         body: { a: 1 },
       }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
   });
 
@@ -828,7 +802,7 @@ describe("DELETE /v3/c/<id>", () => {
     await expectError(
       await call("DELETE", `/v3/c/${collection.id}`, { headers: master(account) }),
       409,
-      "Collection is not empty",
+      COLLECTION_NOT_EMPTY,
     );
     expect((await page(account, `/v3/c/${collection.id}/bins`)).map((b) => b.record)).toEqual([bin.id]);
     expect((await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) })).status).toBe(200);
@@ -842,21 +816,21 @@ describe("DELETE /v3/c/<id>", () => {
     await expectError(
       await call("DELETE", "/v3/c/uncategorized", { headers: master(account) }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
     await expectError(
       await call("DELETE", "/v3/c/not-an-id", { headers: master(account) }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
     for (const id of [UNKNOWN_ID, theirs.id]) {
-      await expectError(await call("DELETE", `/v3/c/${id}`, { headers: master(account) }), 404, "Collection not found");
+      await expectError(await call("DELETE", `/v3/c/${id}`, { headers: master(account) }), 404, COLLECTION_NOT_FOUND);
     }
     expect(await listCollectionsText(other)).toContain(theirs.id);
   });
 
   it("checks the id before the key, and the key before the collection", async () => {
-    await expectError(await call("DELETE", "/v3/c/not-an-id"), 400, "Invalid Collection Id provided");
+    await expectError(await call("DELETE", "/v3/c/not-an-id"), 400, INVALID_COLLECTION_ID);
     await expectError(await call("DELETE", `/v3/c/${UNKNOWN_ID}`), 401, NEED_MASTER);
   });
 });
@@ -906,7 +880,7 @@ describe("POST /v3/b with X-Collection-Id", () => {
       await expectError(
         await call("POST", "/v3/b", { headers: { ...master(account), "X-Collection-Id": id }, body: { a: 1 } }),
         400,
-        "Invalid Collection Id provided",
+        INVALID_COLLECTION_ID,
       );
     }
     expect(await page(account, "/v3/c/uncategorized/bins")).toEqual([]);
@@ -1050,7 +1024,7 @@ describe("GET /v3/c/<id>/bins", () => {
       await expectError(
         await call("GET", `/v3/c/${collection.id}/bins`, { headers: { ...master(account), "X-Sort-Order": value } }),
         400,
-        "X-Sort-Order must be ascending or descending",
+        SORT_ORDER_INVALID,
       );
     }
   });
@@ -1058,16 +1032,12 @@ describe("GET /v3/c/<id>/bins", () => {
   it("refuses a malformed collection id or cursor", async () => {
     const account = await createAccount();
     const collection = await newCollection(account);
-    await expectError(
-      await call("GET", "/v3/c/abc/bins", { headers: master(account) }),
-      400,
-      "Invalid Collection Id provided",
-    );
+    await expectError(await call("GET", "/v3/c/abc/bins", { headers: master(account) }), 400, INVALID_COLLECTION_ID);
     for (const cursor of ["abc", "0123456789abcdef0123456g", "0123456789abcdef012345678"]) {
       await expectError(
         await call("GET", `/v3/c/${collection.id}/bins/${cursor}`, { headers: master(account) }),
         400,
-        "Invalid Bin Id provided",
+        INVALID_BIN_ID,
       );
     }
   });
@@ -1078,15 +1048,11 @@ describe("GET /v3/c/<id>/bins", () => {
     const theirs = await newCollection(other);
     const theirBin = await createBin(other, { secret: true }, { "X-Collection-Id": theirs.id });
     for (const id of [UNKNOWN_ID, theirs.id]) {
-      await expectError(
-        await call("GET", `/v3/c/${id}/bins`, { headers: master(account) }),
-        404,
-        "Collection not found",
-      );
+      await expectError(await call("GET", `/v3/c/${id}/bins`, { headers: master(account) }), 404, COLLECTION_NOT_FOUND);
       await expectError(
         await call("GET", `/v3/c/${id}/bins/${theirBin.id}`, { headers: master(account) }),
         404,
-        "Collection not found",
+        COLLECTION_NOT_FOUND,
       );
     }
   });
@@ -1109,7 +1075,7 @@ describe("GET /v3/c/<id>/bins", () => {
             headers: { ...master(account), "X-Sort-Order": order },
           }),
           404,
-          NOT_FOUND_BIN,
+          BIN_NOT_FOUND_OR_NOT_YOURS,
         );
       }
     }
@@ -1132,23 +1098,23 @@ describe("GET /v3/c/<id>/bins", () => {
     await expectError(
       await call("GET", `/v3/c/${UNKNOWN_ID}/bins/bad`, { headers: { "X-Sort-Order": "up" } }),
       400,
-      "Invalid Bin Id provided",
+      INVALID_BIN_ID,
     );
     await expectError(
       await call("GET", `/v3/c/${UNKNOWN_ID}/bins/${OTHER_UNKNOWN_ID}`, { headers: { "X-Sort-Order": "up" } }),
       400,
-      "X-Sort-Order must be ascending or descending",
+      SORT_ORDER_INVALID,
     );
     await expectError(await call("GET", `/v3/c/${UNKNOWN_ID}/bins/${OTHER_UNKNOWN_ID}`), 401, NEED_MASTER);
     await expectError(
       await call("GET", `/v3/c/${UNKNOWN_ID}/bins/${OTHER_UNKNOWN_ID}`, { headers: master(account) }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectError(
       await call("GET", `/v3/c/${collection.id}/bins/${OTHER_UNKNOWN_ID}`, { headers: master(account) }),
       404,
-      NOT_FOUND_BIN,
+      BIN_NOT_FOUND_OR_NOT_YOURS,
     );
   });
 });
@@ -1207,13 +1173,13 @@ describe("GET /v3/c/uncategorized/bins", () => {
       await expectError(
         await call("GET", `/v3/c/uncategorized/bins/${cursor}`, { headers: master(account) }),
         404,
-        NOT_FOUND_BIN,
+        BIN_NOT_FOUND_OR_NOT_YOURS,
       );
     }
     await expectError(
       await call("GET", "/v3/c/uncategorized/bins/nope", { headers: master(account) }),
       400,
-      "Invalid Bin Id provided",
+      INVALID_BIN_ID,
     );
   });
 
@@ -1222,7 +1188,7 @@ describe("GET /v3/c/uncategorized/bins", () => {
     await expectError(
       await call("GET", "/v3/c/uncategorized/bins", { headers: { ...master(account), "X-Sort-Order": "sideways" } }),
       400,
-      "X-Sort-Order must be ascending or descending",
+      SORT_ORDER_INVALID,
     );
   });
 });

@@ -3,14 +3,19 @@ import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import {
+  backupNotFound,
   call,
   callWithEnv,
   createAccount,
   env,
   eventually,
   expectError,
+  INVALID_LOG_DATE,
+  INVALID_MASTER,
   ISO,
   master,
+  NEED_MASTER,
+  NO_LOGS,
   okText,
   patchAccount,
   type TestAccount,
@@ -20,8 +25,6 @@ import {
 // response (waitUntil), so through `exports.default.fetch` the tests wait for each row to land
 // (polling D1) before the next request: that also pins the order of the rows.
 
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const INVALID_MASTER = "Invalid X-Master-Key provided";
 const CSV_HEADER = "time,method,path,binId,status,ip,userAgent";
 const DAY_MS = 86_400_000;
 
@@ -106,7 +109,7 @@ async function runScheduledJob(overrides: Record<string, string> = {}): Promise<
 describe("GET /v3/l", () => {
   it("answers 404 No logs found for a fresh account", async () => {
     const account = await createAccount();
-    await expectError(await listLogs(account), 404, "No logs found");
+    await expectError(await listLogs(account), 404, NO_LOGS);
   });
 
   it("lists today (UTC) once the account has made requests", async () => {
@@ -134,8 +137,8 @@ describe("GET /v3/l", () => {
     const downloader = await createAccount();
     const other = await createAccount();
     await logged(other, 1, call("GET", "/v3/c", { headers: master(other) }));
-    await expectError(await listLogs(lister), 404, "No logs found");
-    await expectError(await dayLogs(downloader, dmy(Date.now())), 404, `Backup not found for ${dmy(Date.now())}.`);
+    await expectError(await listLogs(lister), 404, NO_LOGS);
+    await expectError(await dayLogs(downloader, dmy(Date.now())), 404, backupNotFound(dmy(Date.now())));
   });
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
@@ -229,24 +232,20 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     "01.01.2026",
   ])("refuses the malformed date %s with 400, before checking the key", async (date) => {
     const account = await createAccount();
-    await expectError(await dayLogs(account, date), 400, "Invalid date provided, use DD-MM-YYYY");
-    await expectError(await call("GET", `/v3/l/${date}`), 400, "Invalid date provided, use DD-MM-YYYY");
+    await expectError(await dayLogs(account, date), 400, INVALID_LOG_DATE);
+    await expectError(await call("GET", `/v3/l/${date}`), 400, INVALID_LOG_DATE);
   });
 
   it("accepts a real leap day", async () => {
     const account = await createAccount();
-    await expectError(await dayLogs(account, "29-02-2024"), 404, "Backup not found for 29-02-2024.");
+    await expectError(await dayLogs(account, "29-02-2024"), 404, backupNotFound("29-02-2024"));
   });
 
   it("answers 404 Backup not found for a day without entries", async () => {
     const account = await createAccount();
     await logged(account, 1, call("GET", "/v3/c", { headers: master(account) }));
-    await expectError(await dayLogs(account, "01-01-2020"), 404, "Backup not found for 01-01-2020.");
-    await expectError(
-      await dayLogs(account, dmy(Date.now() - DAY_MS)),
-      404,
-      `Backup not found for ${dmy(Date.now() - DAY_MS)}.`,
-    );
+    await expectError(await dayLogs(account, "01-01-2020"), 404, backupNotFound("01-01-2020"));
+    await expectError(await dayLogs(account, dmy(Date.now() - DAY_MS)), 404, backupNotFound(dmy(Date.now() - DAY_MS)));
   });
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
@@ -288,7 +287,7 @@ describe("retention", () => {
 
     await runScheduledJob();
 
-    await expectError(await dayLogs(account, dmy(old)), 404, `Backup not found for ${dmy(old)}.`);
+    await expectError(await dayLogs(account, dmy(old)), 404, backupNotFound(dmy(old)));
     expect(await okText(await listLogs(account))).toBe(`{"logs":["${dmy(recent)}","${dmy(now)}"]}`);
     expect((await csvRows(account, dmy(recent))).map((r) => withoutTime(r, recent))).toEqual([
       ",POST,/v3/recent,,200,198.51.100.1,seeded",
@@ -322,7 +321,7 @@ describe("ACCESS_LOGS=false", () => {
     expect(await logRows(account.accountId)).toBe(0);
     const usage = await call("GET", "/v3/account/usage", { headers: master(account) });
     expect(((await usage.json()) as { requests: { used: number } }).requests.used).toBe(2);
-    await expectError(await listLogs(account), 404, "No logs found");
+    await expectError(await listLogs(account), 404, NO_LOGS);
   });
 
   it("also holds under a quota", async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   ADMIN_KEY,
+  BIN_BLANK,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
   type CallOptions,
   call,
   callWithEnv,
@@ -9,11 +11,21 @@ import {
   eventually,
   expectError,
   expectLegacyError,
+  FREE_UPDATE_TOO_LARGE,
+  INVALID_JSON,
+  INVALID_MASTER,
   JSON_TYPE,
   master,
+  NEED_JSON,
+  NEED_MASTER,
+  NO_KEY,
+  NOT_OBJECT_OR_ARRAY,
+  PRECONDITION_FAILED,
   patchAccount,
+  REQUESTS_EXHAUSTED,
   sleep,
   type TestAccount,
+  TOO_MANY_REQUESTS,
   UNKNOWN_ID,
 } from "../helpers";
 
@@ -22,10 +34,6 @@ import {
 // Without a quota the counter is incremented after the response (waitUntil), so reads of the
 // counter through `exports.default.fetch` poll until it settles. With a quota, the check and the
 // increment are one conditional UPDATE on the response path, so the counter is exact at once.
-
-const EXHAUSTED = "Requests exhausted for this account";
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const INVALID_MASTER = "Invalid X-Master-Key provided";
 
 interface Usage {
   requests: { used: number; limit: number | null };
@@ -130,28 +138,20 @@ describe("counting (§7)", () => {
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers: { ...headers, "Content-Type": "text/plain" }, body: "x" }),
       400,
-      "You need to pass Content-Type set to application/json",
+      NEED_JSON,
     );
-    await expectError(
-      await call("PUT", `/v3/b/${bin.id}`, { headers, body: "{" }),
-      400,
-      "Invalid JSON. Please try again",
-    );
-    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: {} }), 400, "Bin cannot be blank");
-    await expectError(
-      await call("POST", "/v3/b", { headers, body: "42" }),
-      400,
-      "Record must be a JSON object or array",
-    );
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: "{" }), 400, INVALID_JSON);
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: {} }), 400, BIN_BLANK);
+    await expectError(await call("POST", "/v3/b", { headers, body: "42" }), 400, NOT_OBJECT_OR_ARRAY);
     const stale = await call("PUT", `/v3/b/${bin.id}`, {
       headers: { ...headers, "If-Match": '"0-0000000000000000"' },
       body: { a: 1 },
     });
-    await expectError(stale, 412, "Precondition failed: bin has changed");
+    await expectError(stale, 412, PRECONDITION_FAILED);
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: "x".repeat(102_400) } }),
       403,
-      "Free users cannot update a record over 100kb",
+      FREE_UPDATE_TOO_LARGE,
     );
     expect((await usage(account)).requests.used).toBe(6);
   });
@@ -162,7 +162,7 @@ describe("counting (§7)", () => {
     await withQuota(account, 10);
     const res = await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: "{" });
     expect(usageHeaders(res)).toEqual({ used: "1", limit: "10", remaining: "9" });
-    await expectError(res, 400, "Invalid JSON. Please try again");
+    await expectError(res, 400, INVALID_JSON);
   });
 
   it("does not count requests refused before authorisation completes", async () => {
@@ -347,7 +347,7 @@ describe("request quota (§7)", () => {
     for (const r of ok) await r.arrayBuffer();
     for (const r of refused) {
       expect(usageHeaders(r)).toEqual(NO_USAGE_HEADERS);
-      await expectError(r, 403, EXHAUSTED);
+      await expectError(r, 403, REQUESTS_EXHAUSTED);
     }
     expect((await usage(account)).requests).toEqual({ used: 50, limit: 50 });
   });
@@ -359,17 +359,17 @@ describe("request quota (§7)", () => {
     const headers = master(account);
     await expectOk(await readBin(bin.id, headers));
     await expectOk(await call("GET", "/v3/c", { headers }));
-    await expectError(await readBin(bin.id, headers), 403, EXHAUSTED);
-    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: 1 } }), 403, EXHAUSTED);
-    await expectError(await call("POST", "/v3/b", { headers, body: { a: 1 } }), 403, EXHAUSTED);
-    await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers }), 403, EXHAUSTED);
-    await expectError(await call("GET", "/v3/c", { headers }), 403, EXHAUSTED);
+    await expectError(await readBin(bin.id, headers), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { headers, body: { a: 1 } }), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("POST", "/v3/b", { headers, body: { a: 1 } }), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers }), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("GET", "/v3/c", { headers }), 403, REQUESTS_EXHAUSTED);
     await expectError(
       await call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }),
       403,
-      EXHAUSTED,
+      REQUESTS_EXHAUSTED,
     );
-    await expectError(await call("GET", "/v3/l", { headers }), 403, EXHAUSTED);
+    await expectError(await call("GET", "/v3/l", { headers }), 403, REQUESTS_EXHAUSTED);
     expect((await usage(account)).requests).toEqual({ used: 2, limit: 2 });
 
     const reset = await patchAccount(account.accountId, { resetRequests: true });
@@ -384,32 +384,24 @@ describe("request quota (§7)", () => {
     const bin = await createBin(owner, { hello: "world" }, { "X-Bin-Private": "false" });
     await withQuota(owner, 1);
     await expectOk(await readBin(bin.id));
-    await expectError(await readBin(bin.id), 403, EXHAUSTED);
-    await expectError(await call("PUT", `/v3/b/${bin.id}`, { body: { a: 1 } }), 403, EXHAUSTED);
+    await expectError(await readBin(bin.id), 403, REQUESTS_EXHAUSTED);
+    await expectError(await call("PUT", `/v3/b/${bin.id}`, { body: { a: 1 } }), 403, REQUESTS_EXHAUSTED);
   });
 
   it("is checked after authorisation: a bad key is still a 401 and an unknown bin a 404", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 0);
-    await expectError(
-      await readBin(bin.id),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
-    await expectError(
-      await readBin(UNKNOWN_ID, master(account)),
-      404,
-      "Bin not found or it doesn't belong to your account",
-    );
-    await expectError(await readBin(bin.id, master(account)), 403, EXHAUSTED);
+    await expectError(await readBin(bin.id), 401, NO_KEY.read);
+    await expectError(await readBin(UNKNOWN_ID, master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
+    await expectError(await readBin(bin.id, master(account)), 403, REQUESTS_EXHAUSTED);
   });
 
   it('lifts with "unlimited", and then counts off the response path again', async () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 0);
-    await expectError(await readBin(bin.id, master(account)), 403, EXHAUSTED);
+    await expectError(await readBin(bin.id, master(account)), 403, REQUESTS_EXHAUSTED);
     expect((await patchAccount(account.accountId, { limits: { requestQuota: "unlimited" } })).status).toBe(200);
     const res = await readBin(bin.id, master(account));
     expect(usageHeaders(res)).toEqual({ used: "1", limit: null, remaining: null });
@@ -422,8 +414,8 @@ describe("request quota (§7)", () => {
     const bin = await createBin(account);
     await withQuota(account, 0);
     const secret = { "secret-key": account.masterKey };
-    await expectLegacyError(await call("GET", `/b/${bin.id}`, { headers: secret }), 403, EXHAUSTED);
-    await expectLegacyError(await call("POST", "/b", { headers: secret, body: { a: 1 } }), 403, EXHAUSTED);
+    await expectLegacyError(await call("GET", `/b/${bin.id}`, { headers: secret }), 403, REQUESTS_EXHAUSTED);
+    await expectLegacyError(await call("POST", "/b", { headers: secret, body: { a: 1 } }), 403, REQUESTS_EXHAUSTED);
     const pending = await call("GET", "/e/requests", { headers: secret });
     expect({ status: pending.status, body: await pending.text() }).toEqual({ status: 200, body: '{"count":0}' });
   });
@@ -482,9 +474,9 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     expect({ limit: h.limit, remaining: h.remaining }).toEqual({ limit: "3", remaining: "0" });
     expect(seconds(h.retryAfter)).toBe(seconds(h.reset));
     expect(usageHeaders(limited)).toEqual(NO_USAGE_HEADERS);
-    await expectError(limited, 429, "Too many requests");
+    await expectError(limited, 429, TOO_MANY_REQUESTS);
     // Every counted route shares the account's window.
-    await expectError(await rated("GET", "/v3/c", { headers: master(account) }), 429, "Too many requests");
+    await expectError(await rated("GET", "/v3/c", { headers: master(account) }), 429, TOO_MANY_REQUESTS);
   });
 
   it("puts the X-RateLimit headers on every charged response, errors included", async () => {
@@ -496,7 +488,7 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
       limit: "3",
       remaining: "2",
     });
-    await expectError(res, 400, "Invalid JSON. Please try again");
+    await expectError(res, 400, INVALID_JSON);
     // Uncharged responses carry none.
     const refused = await rated("GET", `/v3/b/${bin.id}`);
     expect(rateHeaders(refused)).toEqual({ limit: null, remaining: null, reset: null, retryAfter: null });
@@ -534,8 +526,8 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     await withQuota(account, 0);
     await awayFromMinuteBoundary();
     for (let i = 0; i < 3; i++)
-      await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, EXHAUSTED);
-    await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, "Too many requests");
+      await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, REQUESTS_EXHAUSTED);
+    await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, TOO_MANY_REQUESTS);
   });
 
   it("keeps one window per charged account, and spends nothing on requests refused before charging", async () => {
@@ -546,16 +538,12 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     await awayFromMinuteBoundary();
     // Refused before step 6, or never charged: none of these touches a window.
     for (let i = 0; i < 4; i++) {
-      await expectError(
-        await rated("GET", `/v3/b/${busyBin.id}`),
-        401,
-        "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-      );
+      await expectError(await rated("GET", `/v3/b/${busyBin.id}`), 401, NO_KEY.read);
       expect((await rated("GET", "/v3/account/usage", { headers: master(busy) })).status).toBe(200);
       expect((await rated("OPTIONS", `/v3/b/${busyBin.id}`)).status).toBe(204);
     }
     for (let i = 0; i < 3; i++) await expectOk(await rated("GET", `/v3/b/${busyBin.id}`, { headers: master(busy) }));
-    await expectError(await rated("GET", `/v3/b/${busyBin.id}`, { headers: master(busy) }), 429, "Too many requests");
+    await expectError(await rated("GET", `/v3/b/${busyBin.id}`, { headers: master(busy) }), 429, TOO_MANY_REQUESTS);
     // The busy account's key reading another account's public bin charges that bin's owner.
     await expectOk(await rated("GET", `/v3/b/${otherBin.id}`, { headers: master(busy) }));
     await expectOk(await rated("GET", "/v3/c", { headers: master(other) }));

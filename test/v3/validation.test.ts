@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  BIN_BLANK,
   call,
   createAccount,
   createBin,
+  FREE_CREATE_TOO_LARGE,
   JSON_TYPE,
   latestRecord,
   master,
+  NOT_OBJECT_OR_ARRAY,
   okJson,
+  schemaMismatch,
   storageOf,
   type TestAccount,
   versionCount,
@@ -57,7 +61,7 @@ async function expectMismatch(res: Response, message: string, schemaId: string, 
   expect({ status: res.status, body: text }).toEqual({
     status: 400,
     body: JSON.stringify({
-      message: `Schema Doc Validation Mismatch:  ${message}`,
+      message: schemaMismatch(`${message}`),
       schemaDocID: schemaId,
       schemaDocName: schemaName,
     }),
@@ -475,12 +479,12 @@ describe("when validation applies", () => {
     const res = await createIn(account, collectionId, {});
     expect({ status: res.status, body: await res.text() }).toEqual({
       status: 400,
-      body: JSON.stringify({ message: "Bin cannot be blank" }),
+      body: JSON.stringify({ message: BIN_BLANK }),
     });
     const scalar = await createIn(account, collectionId, "42");
     expect({ status: scalar.status, body: await scalar.text() }).toEqual({
       status: 400,
-      body: JSON.stringify({ message: "Record must be a JSON object or array" }),
+      body: JSON.stringify({ message: NOT_OBJECT_OR_ARRAY }),
     });
   });
 
@@ -490,7 +494,7 @@ describe("when validation applies", () => {
     const res = await createIn(account, collectionId, { big: "x".repeat(102_400) });
     expect({ status: res.status, body: await res.text() }).toEqual({
       status: 403,
-      body: JSON.stringify({ message: "Free users cannot create a record over 100kb" }),
+      body: JSON.stringify({ message: FREE_CREATE_TOO_LARGE }),
     });
   });
 
