@@ -100,6 +100,12 @@ describe("preflight requests", () => {
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
   });
+
+  it("exposes the usage and version headers on preflight responses too", async () => {
+    const res = await call("OPTIONS", "/v3/b", { headers: { Origin: "https://app.example" } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Expose-Headers")).toContain("X-Bin-Version");
+  });
 });
 
 describe("CORS headers on responses", () => {

@@ -1,6 +1,7 @@
 // One entry point for the tests' helpers: `import { … } from "../helpers"`.
 export * from "./accounts";
 export * from "./bins";
+export * from "./collections";
 export * from "./http";
 export * from "./instrumented";
 export * from "./legacy";

@@ -423,6 +423,17 @@ describe("PATCH /v3/admin/accounts/<id>", () => {
       INVALID_ADMIN_KEY,
     );
   });
+
+  it("treats prototype names in admin limits as unknown fields, never as columns", async () => {
+    const account = await createAccount();
+    for (const key of ["constructor", "toString", "__proto__"]) {
+      const res = await call("PATCH", `/v3/admin/accounts/${account.accountId}`, {
+        headers: { "X-Admin-Key": ADMIN_KEY },
+        body: `{"limits":{"${key}":5}}`,
+      });
+      await expectError(res, 400, unknownField(key));
+    }
+  });
 });
 
 describe("admin requests", () => {

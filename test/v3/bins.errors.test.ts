@@ -517,6 +517,28 @@ describe("X-JSON-Path and X-Dot-Path errors", () => {
     const bin = await createBin(account, { a: [1] });
     await expectError(await read(account, bin.id, { "X-Dot-Path": "a.1", "X-Bin-Meta": "false" }), 404, PATH_NOT_FOUND);
   });
+
+  it("refuses an X-JSON-Path whose selection would multiply the record many times over", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: "x".repeat(50_000) });
+    const repeated = `$[${Array(200).fill("'a'").join(",")}]`;
+    await expectError(
+      await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-JSON-Path": repeated } }),
+      400,
+      JSON_PATH_INVALID,
+    );
+    // A modest repetition is still answered, each match in full.
+    const res = await call("GET", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-JSON-Path": "$['a','a']", "X-Bin-Meta": "false" },
+    });
+    expect(await res.json()).toEqual(["x".repeat(50_000), "x".repeat(50_000)]);
+    // The expression itself is valid and within the length limit: over a small record it is answered.
+    const small = await createBin(account, { a: "x" });
+    const answered = await call("GET", `/v3/b/${small.id}`, {
+      headers: { ...master(account), "X-JSON-Path": repeated, "X-Bin-Meta": "false" },
+    });
+    expect(await answered.json()).toEqual(Array(200).fill("x"));
+  });
 });
 
 describe("unknown bins", () => {
@@ -594,6 +616,24 @@ describe("unknown routes", () => {
 
   it("renders Route not found in the v3 shape with CORS", async () => {
     await expectError(await call("PATCH", "/v3/b"), 404, ROUTE_NOT_FOUND);
+  });
+
+  it("answers HEAD as an unsupported method, without charging anyone", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const res = await call("HEAD", `/v3/b/${bin.id}`, { headers: master(account) });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("X-Requests-Used")).toBeNull();
+  });
+
+  it("answers the not-yet-built stream route with Route not found, not a version error", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await expectError(
+      await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Accept: "text/event-stream" } }),
+      404,
+      ROUTE_NOT_FOUND,
+    );
   });
 });
 

@@ -85,4 +85,14 @@ describe("GET /v3/b/<id>/versions", () => {
     );
     await expectError(await call("GET", `/v3/b/nope/versions`, { headers: master(account) }), 400, INVALID_BIN_ID);
   });
+
+  it("accepts any non-negative integer as the versions `before`", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    const res = await call("GET", `/v3/b/${bin.id}/versions?before=123456789012345678901234567890`, {
+      headers: master(account),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { versions: unknown[] }).versions).toHaveLength(1);
+  });
 });

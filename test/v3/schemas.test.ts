@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  BODY_TOO_LARGE,
   call,
   createAccount,
   expectError,
@@ -318,6 +319,16 @@ describe("POST /v3/s", () => {
       401,
       INVALID_MASTER,
     );
+  });
+
+  it("refuses a schema document over 1 MiB with 413, before it reaches D1", async () => {
+    const account = await createAccount();
+    const schema = { type: "object", description: "d".repeat(1_048_576) };
+    const res = await call("POST", "/v3/s", {
+      headers: { ...master(account), "X-Schema-Doc-Name": "huge" },
+      body: schema,
+    });
+    await expectError(res, 413, BODY_TOO_LARGE);
   });
 });
 

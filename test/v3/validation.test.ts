@@ -4,6 +4,7 @@ import {
   call,
   createAccount,
   createBin,
+  createSchemaDoc,
   FREE_CREATE_TOO_LARGE,
   JSON_TYPE,
   latestRecord,
@@ -23,11 +24,6 @@ const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const DRAFT_2019 = "https://json-schema.org/draft/2019-09/schema";
 const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
 
-async function newSchema(account: TestAccount, name: string, schema: unknown): Promise<string> {
-  const res = await call("POST", "/v3/s", { headers: { ...master(account), "X-Schema-Doc-Name": name }, body: schema });
-  return (await okJson<{ metadata: { id: string } }>(res)).metadata.id;
-}
-
 async function newCollection(account: TestAccount, name = "validated"): Promise<string> {
   const res = await call("POST", "/v3/c", { headers: { ...master(account), "X-Collection-Name": name } });
   return (await okJson<{ record: string }>(res)).record;
@@ -43,7 +39,7 @@ async function detach(account: TestAccount, collectionId: string): Promise<void>
 
 /** A collection with `schema` attached under `name`. */
 async function validated(account: TestAccount, name: string, schema: unknown) {
-  const schemaId = await newSchema(account, name, schema);
+  const schemaId = await createSchemaDoc(account, name, schema);
   const collectionId = await newCollection(account);
   await attach(account, collectionId, schemaId);
   return { schemaId, collectionId };
@@ -395,7 +391,7 @@ describe("when validation applies", () => {
     const account = await createAccount();
     const collectionId = await newCollection(account);
     const bin = await createBin(account, { anything: true }, { "X-Collection-Id": collectionId });
-    const schemaId = await newSchema(account, "strict", { type: "object", required: ["username"] });
+    const schemaId = await createSchemaDoc(account, "strict", { type: "object", required: ["username"] });
     await attach(account, collectionId, schemaId);
     // The existing record is not re-validated: it still reads back as stored.
     expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
@@ -430,7 +426,7 @@ describe("when validation applies", () => {
   it("uses the schema attached last when a collection's schema is replaced", async () => {
     const account = await createAccount();
     const { collectionId } = await validated(account, "first", { required: ["a"] });
-    const second = await newSchema(account, "second", { required: ["b"] });
+    const second = await createSchemaDoc(account, "second", { required: ["b"] });
     await attach(account, collectionId, second);
     await expectMismatch(
       await createIn(account, collectionId, { a: 1 }),
