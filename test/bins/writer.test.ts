@@ -13,6 +13,7 @@ import {
   INTERNAL_ERROR,
   instrumentedEnv,
   master,
+  seedVersions,
   setWriterEnv,
   storedRows,
   type TestAccount,
@@ -106,7 +107,7 @@ describe("the 1000-version cap", { timeout: 60_000 }, () => {
   it("never goes past 1000 when 20 parallel updates arrive with 990 versions stored", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { seeded: 0 });
-    await appendDirectly(bin.id, 990);
+    await seedVersions(bin.id, 990);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { p: i } }),
