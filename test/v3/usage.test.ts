@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   ADMIN_KEY,
   BIN_BLANK,
@@ -23,7 +23,6 @@ import {
   PRECONDITION_FAILED,
   patchAccount,
   REQUESTS_EXHAUSTED,
-  sleep,
   type TestAccount,
   TOO_MANY_REQUESTS,
   UNKNOWN_ID,
@@ -421,8 +420,7 @@ describe("request quota (§7)", () => {
   });
 });
 
-// Each test may first wait up to 8 s to start well inside one rate-limit window.
-describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, () => {
+describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", () => {
   /** Straight through the Worker's default export with the rate limit on; waits for its waitUntil work. */
   async function rated(
     method: string,
@@ -433,11 +431,16 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     return callWithEnv({ RATE_LIMIT_PER_MINUTE: "3", ...overrides }, method, path, options);
   }
 
-  /** The window is a fixed epoch minute: start well inside one so a test never straddles two. */
-  async function awayFromMinuteBoundary(): Promise<void> {
-    const left = 60_000 - (Date.now() % 60_000);
-    if (left < 8_000) await sleep(left + 200);
-  }
+  // The window is a fixed epoch minute. Only Date is faked, and the Worker runs in this isolate, so
+  // it reads the same clock: every test starts 10 s into a minute and never straddles two windows.
+  const WINDOW_START = Math.floor(Date.now() / 60_000) * 60_000;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(WINDOW_START + 10_000);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   const rateHeaders = (res: Response) => ({
     limit: res.headers.get("X-RateLimit-Limit"),
@@ -455,7 +458,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
   it("answers the 4th request in the window with 429 Too many requests and Retry-After", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await awayFromMinuteBoundary();
     const seen = [];
     for (let i = 0; i < 3; i++) {
       const res = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
@@ -473,16 +475,27 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const h = rateHeaders(limited);
     expect({ limit: h.limit, remaining: h.remaining }).toEqual({ limit: "3", remaining: "0" });
     expect(seconds(h.retryAfter)).toBe(seconds(h.reset));
+    expect(h.reset).toBe("50");
     expect(usageHeaders(limited)).toEqual(NO_USAGE_HEADERS);
     await expectError(limited, 429, TOO_MANY_REQUESTS);
     // Every counted route shares the account's window.
     await expectError(await rated("GET", "/v3/c", { headers: master(account) }), 429, TOO_MANY_REQUESTS);
   });
 
+  it("opens a new window at the next minute", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (let i = 0; i < 3; i++) await expectOk(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }));
+    await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, TOO_MANY_REQUESTS);
+    vi.setSystemTime(WINDOW_START + 60_000);
+    const res = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
+    expect(rateHeaders(res)).toEqual({ limit: "3", remaining: "2", reset: "60", retryAfter: null });
+    await expectOk(res);
+  });
+
   it("puts the X-RateLimit headers on every charged response, errors included", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await awayFromMinuteBoundary();
     const res = await rated("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: "{" });
     expect({ limit: rateHeaders(res).limit, remaining: rateHeaders(res).remaining }).toEqual({
       limit: "3",
@@ -499,7 +512,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 100);
-    await awayFromMinuteBoundary();
     const statuses = [];
     for (let i = 0; i < 6; i++) {
       const res = await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) });
@@ -514,7 +526,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const account = await createAccount();
     const bin = await createBin(account); // 1
     await expectUsed(account, 1);
-    await awayFromMinuteBoundary();
     for (let i = 0; i < 5; i++)
       await (await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) })).arrayBuffer();
     expect((await usage(account)).requests.used).toBe(4);
@@ -524,7 +535,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const account = await createAccount();
     const bin = await createBin(account);
     await withQuota(account, 0);
-    await awayFromMinuteBoundary();
     for (let i = 0; i < 3; i++)
       await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 403, REQUESTS_EXHAUSTED);
     await expectError(await rated("GET", `/v3/b/${bin.id}`, { headers: master(account) }), 429, TOO_MANY_REQUESTS);
@@ -535,7 +545,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
     const other = await createAccount();
     const busyBin = await createBin(busy);
     const otherBin = await createBin(other, { hello: "world" }, { "X-Bin-Private": "false" });
-    await awayFromMinuteBoundary();
     // Refused before step 6, or never charged: none of these touches a window.
     for (let i = 0; i < 4; i++) {
       await expectError(await rated("GET", `/v3/b/${busyBin.id}`), 401, NO_KEY.read);
@@ -551,7 +560,6 @@ describe("rate limit (§10.5, RATE_LIMIT_PER_MINUTE=3)", { timeout: 30_000 }, ()
 
   it("never limits admin requests or key rotation", async () => {
     let account = await createAccount();
-    await awayFromMinuteBoundary();
     for (let i = 0; i < 5; i++) {
       const admin = await rated("GET", `/v3/admin/accounts/${account.accountId}`, {
         headers: { "X-Admin-Key": ADMIN_KEY },
