@@ -6,9 +6,11 @@ import { toStoredRecord } from "../../src/bins/records";
 import {
   BIN_DELETED,
   bodyCount,
+  bodyKeys,
   call,
   createAccount,
   createBin,
+  etagOf,
   eventually,
   INTERNAL_ERROR,
   instrumentedEnv,
@@ -62,19 +64,36 @@ describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
   it("keeps the last of 30 parallel unversioned overwrites and leaves no superseded bodies behind", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
+    const sent = Array.from({ length: 30 }, (_, i) => ({ n: i + 1 }));
     const responses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: i + 1 } }),
-      ),
+      sent.map((body) => call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(30).fill(200));
+    // Each overwrite answers with the ETag of the record it committed; the bodies differ, so do the ETags.
+    const committed = await Promise.all(
+      responses.map(async (res, i) => {
+        const etag = res.headers.get("ETag");
+        expect(etag).toBe(await etagOf(0, JSON.stringify(sent[i])));
+        expect(((await res.json()) as { record: unknown }).record).toEqual(sent[i]);
+        return etag;
+      }),
+    );
     expect(await versionCount(account, bin.id)).toBe(0);
+
     const latest = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-    const etag = latest.headers.get("ETag");
-    expect(etag).toMatch(/^"0-[0-9a-f]{16}"$/);
-    await expect(latest.json()).resolves.toHaveProperty("n");
-    // Superseded bodies are deleted off the write path: wait (bounded) for those deletions to land.
-    await eventually(async () => expect(await bodyCount(bin.id)).toBe(1));
+    const text = await latest.text();
+    // The write that committed last is the one whose ETag is the bin's ETag now: its body is the record.
+    expect(latest.headers.get("ETag")).toMatch(/^"0-[0-9a-f]{16}"$/);
+    const last = committed.indexOf(latest.headers.get("ETag"));
+    expect(last).toBeGreaterThanOrEqual(0);
+    expect(text).toBe(JSON.stringify(sent[last]));
+
+    // Superseded bodies are deleted off the write path: wait (bounded) until only the head's remains.
+    const { records } = await storedRows(bin.id);
+    expect(records).toEqual([expect.objectContaining({ version: 0 })]);
+    const headKey = (records[0] as { body_key: string }).body_key;
+    await eventually(async () => expect(await bodyKeys(bin.id)).toEqual([headKey]));
+    expect(await (await env.BODIES.get(headKey))!.text()).toBe(text);
   });
 });
 
