@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyPatch, PatchConflict, parsePatch } from "../../src/bins/patch";
 import { AppError } from "../../src/errors";
-import { INVALID_JSON, INVALID_JSON_PATCH, PATCH_NEED_CONTENT_TYPE } from "../helpers";
-
-const MERGE = "application/merge-patch+json";
-const JSON_PATCH = "application/json-patch+json";
+import { INVALID_JSON, INVALID_JSON_PATCH, JSON_PATCH, MERGE, PATCH_NEED_CONTENT_TYPE } from "../helpers";
 
 const merge = (target: unknown, patch: unknown): unknown =>
   applyPatch(target, parsePatch(MERGE, JSON.stringify(patch)));

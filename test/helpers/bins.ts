@@ -54,3 +54,15 @@ export async function etagOf(version: number, compact: string): Promise<string> 
 
 /** A JSON object whose compact form is exactly `bytes` long (minimum 8): `{"a":"xxx…"}`. */
 export const recordOfSize = (bytes: number) => ({ a: "x".repeat(bytes - 8) });
+
+/** `PUT /v3/b/<id>` with the owner's master key, or with no key when `account` is null. */
+export const updateBin = (
+  account: TestAccount | null,
+  id: string,
+  record: unknown,
+  headers: Record<string, string> = {},
+) => call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
+
+/** The PATCH media types (§10.1). */
+export const MERGE = "application/merge-patch+json";
+export const JSON_PATCH = "application/json-patch+json";

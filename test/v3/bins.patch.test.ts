@@ -3,6 +3,7 @@ import {
   BIN_BLANK,
   BIN_NOT_FOUND,
   call,
+  createAccessKey,
   createAccount,
   createBin,
   expectError,
@@ -10,7 +11,9 @@ import {
   freeUpdateOver,
   INVALID_JSON,
   INVALID_JSON_PATCH,
+  JSON_PATCH,
   latestRecord,
+  MERGE,
   master,
   NO_KEY,
   NOT_OBJECT_OR_ARRAY,
@@ -23,9 +26,6 @@ import {
   UNKNOWN_ID,
   versionCount,
 } from "../helpers";
-
-const MERGE = "application/merge-patch+json";
-const JSON_PATCH = "application/json-patch+json";
 
 const patch = (
   account: TestAccount | null,
@@ -214,11 +214,7 @@ describe("PATCH errors", () => {
     await expectError(await patch(account, UNKNOWN_ID, MERGE, { a: 1 }), 404, BIN_NOT_FOUND);
     const bin = await createBin(account);
     await expectError(await patch(null, bin.id, MERGE, { a: 1 }), 401, NO_KEY.update);
-    const key = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "reader" },
-      body: { bins: { read: true } },
-    });
-    const accessKey = ((await key.json()) as { accessKey: string }).accessKey;
+    const accessKey = await createAccessKey(account, ["read"], "reader");
     await expectError(
       await call("PATCH", `/v3/b/${bin.id}`, {
         headers: { "X-Access-Key": accessKey, "Content-Type": MERGE },

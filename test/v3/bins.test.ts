@@ -18,6 +18,7 @@ import {
   PRECONDITION_FAILED,
   recordText,
   type TestAccount,
+  updateBin,
   VERSIONS_DELETED,
   VERSIONS_DELETED_LATEST_PRESERVED,
   versionCount,
@@ -25,14 +26,11 @@ import {
 
 const read = (path: string, headers: Record<string, string> = {}) => call("GET", `/v3/b/${path}`, { headers });
 
-const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
-  call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
-
 /** A private bin with versions 1..`versions` holding `{"v": n}`; the base holds `{"v": 0}`. */
 async function binWithVersions(account: TestAccount, versions: number, headers: Record<string, string> = {}) {
   const bin = await createBin(account, { v: 0 }, headers);
   for (let n = 1; n <= versions; n++) {
-    const res = await update(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
+    const res = await updateBin(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
     expect(res.status).toBe(200);
   }
   return bin;
@@ -401,7 +399,7 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the base of a private bin in place when versioning is not requested", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: "new" });
+    const res = await updateBin(account, bin.id, { v: "new" });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
     expect(await res.text()).toBe(`{"record":{"v":"new"},"metadata":{"parentId":"${bin.id}","private":true}}`);
@@ -415,7 +413,7 @@ describe("PUT /v3/b/<id>", () => {
   it("treats X-Bin-Versioning: false on a private bin like no header", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: "new" }, { "X-Bin-Versioning": "false" });
+    const res = await updateBin(account, bin.id, { v: "new" }, { "X-Bin-Versioning": "false" });
     expect(await res.text()).toBe(`{"record":{"v":"new"},"metadata":{"parentId":"${bin.id}","private":true}}`);
     expect(await versionCount(account, bin.id)).toBe(0);
   });
@@ -423,7 +421,7 @@ describe("PUT /v3/b/<id>", () => {
   it("appends a version to a private bin with X-Bin-Versioning: true", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: 1 }, { "X-Bin-Versioning": "TRUE" });
+    const res = await updateBin(account, bin.id, { v: 1 }, { "X-Bin-Versioning": "TRUE" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":true,"version":1}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
@@ -437,7 +435,7 @@ describe("PUT /v3/b/<id>", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
     for (const n of [1, 2, 3]) {
-      const res = await update(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
+      const res = await updateBin(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
       expect(((await res.json()) as { metadata: { version: number } }).metadata.version).toBe(n);
     }
     expect(await versionCount(account, bin.id)).toBe(3);
@@ -446,7 +444,7 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the latest version, not the base, when an unversioned update follows versions", async () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 2);
-    const res = await update(account, bin.id, { v: "two again" });
+    const res = await updateBin(account, bin.id, { v: "two again" });
     expect(await res.text()).toBe(`{"record":{"v":"two again"},"metadata":{"parentId":"${bin.id}","private":true}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("2");
     expect(res.headers.get("ETag")).toBe(await etagOf(2, '{"v":"two again"}'));
@@ -459,7 +457,7 @@ describe("PUT /v3/b/<id>", () => {
   it("versions every update of a public bin by its owner's master key", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    const res = await update(account, bin.id, { v: 1 });
+    const res = await updateBin(account, bin.id, { v: 1 });
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
   });
@@ -467,11 +465,11 @@ describe("PUT /v3/b/<id>", () => {
   it("lets anyone update a public bin without a key, always versioned even with X-Bin-Versioning: false", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    const first = await update(null, bin.id, { v: 1 });
+    const first = await updateBin(null, bin.id, { v: 1 });
     expect(await first.text()).toBe(
       `{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`,
     );
-    const second = await update(null, bin.id, { v: 2 }, { "X-Bin-Versioning": "false" });
+    const second = await updateBin(null, bin.id, { v: 2 }, { "X-Bin-Versioning": "false" });
     expect(await second.text()).toBe(
       `{"record":{"v":2},"metadata":{"parentId":"${bin.id}","private":false,"version":2}}`,
     );
@@ -482,7 +480,7 @@ describe("PUT /v3/b/<id>", () => {
     const owner = await createAccount();
     const stranger = await createAccount();
     const bin = await createBin(owner, { v: 0 }, { "X-Bin-Private": "false" });
-    const res = await update(stranger, bin.id, { v: 1 }, { "X-Bin-Versioning": "false" });
+    const res = await updateBin(stranger, bin.id, { v: 1 }, { "X-Bin-Versioning": "false" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
     expect(await versionCount(owner, bin.id)).toBe(1);
@@ -502,8 +500,8 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the latest of a public bin in place when its owner's master key sends X-Bin-Versioning: false", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    await update(account, bin.id, { v: 1 });
-    const res = await update(account, bin.id, { v: "one again" }, { "X-Bin-Versioning": "false" });
+    await updateBin(account, bin.id, { v: 1 });
+    const res = await updateBin(account, bin.id, { v: "one again" }, { "X-Bin-Versioning": "false" });
     expect(await res.text()).toBe(`{"record":{"v":"one again"},"metadata":{"parentId":"${bin.id}","private":false}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"v":"one again"}'));
@@ -514,7 +512,7 @@ describe("PUT /v3/b/<id>", () => {
   it("ignores X-Bin-Private, X-Bin-Name and X-Collection-Id, even with invalid values", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Name": "kept" });
-    const res = await update(
+    const res = await updateBin(
       account,
       bin.id,
       { v: 1 },
@@ -532,7 +530,7 @@ describe("PUT /v3/b/<id>", () => {
   it("stores the compact form of the new body and keeps the bin's createdAt", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, '[ { "b" : 2 , "a" : 1 } ]');
+    const res = await updateBin(account, bin.id, '[ { "b" : 2 , "a" : 1 } ]');
     expect(await res.text()).toBe(`{"record":[{"b":2,"a":1}],"metadata":{"parentId":"${bin.id}","private":true}}`);
     const after = await read(bin.id, master(account));
     expect(await after.text()).toBe(
@@ -615,7 +613,7 @@ describe("GET /v3/b/<id>/versions/count", () => {
   it("needs no key for a public bin", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 }, { "X-Bin-Private": "false" });
-    await update(null, bin.id, { a: 2 });
+    await updateBin(null, bin.id, { a: 2 });
     const res = await call("GET", `/v3/b/${bin.id}/versions/count`);
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionCount":1,"private":false}`;
@@ -684,7 +682,7 @@ describe("DELETE /v3/b/<id>/versions", () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 2);
     await deleteVersions(account, bin.id);
-    const res = await update(account, bin.id, { v: "fresh" }, { "X-Bin-Versioning": "true" });
+    const res = await updateBin(account, bin.id, { v: "fresh" }, { "X-Bin-Versioning": "true" });
     expect(((await res.json()) as { metadata: { version: number } }).metadata.version).toBe(1);
     expect(await recordText(account, `${bin.id}/1`)).toBe('{"v":"fresh"}');
   });
@@ -692,7 +690,7 @@ describe("DELETE /v3/b/<id>/versions", () => {
   it("works on a public bin for its owner", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    await update(null, bin.id, { v: 1 });
+    await updateBin(null, bin.id, { v: 1 });
     const res = await deleteVersions(account, bin.id);
     expect(((await res.json()) as { metadata: unknown }).metadata).toEqual({ id: bin.id, versionsDeleted: 1 });
   });
@@ -767,7 +765,7 @@ describe("PUT /v3/b/<id>/meta/privacy", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "false" } });
-    const res = await update(null, bin.id, { a: 2 });
+    const res = await updateBin(null, bin.id, { a: 2 });
     expect(await res.text()).toBe(`{"record":{"a":2},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
   });
 });
@@ -798,7 +796,7 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const old = await etagOf(0, '{"a":1}');
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const res = await read(bin.id, { ...master(account), "If-None-Match": old });
     expect(res.status).toBe(200);
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"a":2}'));
@@ -808,7 +806,7 @@ describe("conditional requests", () => {
   it("compares If-None-Match with the version that would be returned", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const base = await etagOf(0, '{"a":1}');
     const res = await read(`${bin.id}/0`, { ...master(account), "If-None-Match": base });
     expect(res.status).toBe(304);
@@ -821,7 +819,7 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const before = await etagOf(0, '{"a":1}');
-    await update(account, bin.id, { a: 2 });
+    await updateBin(account, bin.id, { a: 2 });
     const res = await read(bin.id, { ...master(account), "If-None-Match": before });
     expect(res.status).toBe(200);
     expect(res.headers.get("ETag")).toBe(await etagOf(0, '{"a":2}'));
@@ -830,10 +828,10 @@ describe("conditional requests", () => {
   it("refuses a PUT whose If-Match does not match with 412 and the current ETag, writing nothing", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const current = await etagOf(1, '{"a":2}');
     const stale = await etagOf(0, '{"a":1}');
-    const res = await update(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": stale });
+    const res = await updateBin(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": stale });
     await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await versionCount(account, bin.id)).toBe(1);
@@ -844,10 +842,10 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const current = await etagOf(0, '{"a":1}');
-    const first = await update(account, bin.id, { a: 2 }, { "If-Match": `"0-ffffffffffffffff", ${current}` });
+    const first = await updateBin(account, bin.id, { a: 2 }, { "If-Match": `"0-ffffffffffffffff", ${current}` });
     expect(first.status).toBe(200);
     expect(first.headers.get("ETag")).toBe(await etagOf(0, '{"a":2}'));
-    const second = await update(account, bin.id, { a: 3 }, { "If-Match": "*" });
+    const second = await updateBin(account, bin.id, { a: 3 }, { "If-Match": "*" });
     expect(second.status).toBe(200);
     expect(await recordText(account, bin.id)).toBe('{"a":3}');
   });
@@ -856,7 +854,7 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const current = await etagOf(0, '{"a":1}');
-    const res = await update(account, bin.id, { a: 2 }, { "If-Match": `W/${current}` });
+    const res = await updateBin(account, bin.id, { a: 2 }, { "If-Match": `W/${current}` });
     await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await recordText(account, bin.id)).toBe('{"a":1}');
@@ -887,9 +885,9 @@ describe("conditional requests", () => {
   it("sends the ETag of the new latest from a versioned PUT that a following If-Match can use", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    const first = await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    const first = await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const etag = first.headers.get("ETag")!;
-    const second = await update(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": etag });
+    const second = await updateBin(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": etag });
     expect(second.status).toBe(200);
     expect(second.headers.get("ETag")).toBe(await etagOf(2, '{"a":3}'));
   });
@@ -903,7 +901,7 @@ describe("trailing slashes and id case", () => {
     const id = ((await created.json()) as { metadata: { id: string } }).metadata.id;
     expect((await read(`${id}/`, master(account))).status).toBe(200);
     expect((await read(`${id}/latest/`, master(account))).status).toBe(200);
-    expect((await update(account, `${id}/`, { a: 2 })).status).toBe(200);
+    expect((await updateBin(account, `${id}/`, { a: 2 })).status).toBe(200);
     const count = await call("GET", `/v3/b/${id}/versions/count/`, { headers: master(account) });
     expect(count.status).toBe(200);
     const rename = await call("PUT", `/v3/b/${id}/meta/name/`, { headers: { ...master(account), "X-Bin-Name": "n" } });
@@ -918,7 +916,7 @@ describe("trailing slashes and id case", () => {
     const res = await read(upper, master(account));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { metadata: { id: string } }).metadata.id).toBe(bin.id);
-    const put = await update(account, upper, { a: 2 });
+    const put = await updateBin(account, upper, { a: 2 });
     expect(((await put.json()) as { metadata: { parentId: string } }).metadata.parentId).toBe(bin.id);
     const count = await call("GET", `/v3/b/${upper}/versions/count`, { headers: master(account) });
     expect(((await count.json()) as { metadata: { id: string } }).metadata.id).toBe(bin.id);

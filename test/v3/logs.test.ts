@@ -6,6 +6,7 @@ import {
   backupNotFound,
   call,
   callWithEnv,
+  createAccessKey,
   createAccount,
   env,
   eventually,
@@ -143,11 +144,7 @@ describe("GET /v3/l", () => {
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "k" },
-      body: { bins: { read: true } },
-    });
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["read"], "k");
     await expectError(await call("GET", "/v3/l"), 401, NEED_MASTER);
     await expectError(await call("GET", "/v3/l", { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
     await expectError(await call("GET", "/v3/l", { headers: { "X-Master-Key": "not-a-key" } }), 401, INVALID_MASTER);
@@ -250,11 +247,7 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "k" },
-      body: { bins: { read: true } },
-    });
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["read"], "k");
     const path = `/v3/l/${dmy(Date.now())}`;
     await expectError(await call("GET", path), 401, NEED_MASTER);
     await expectError(await call("GET", path, { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);

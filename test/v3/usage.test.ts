@@ -6,6 +6,7 @@ import {
   type CallOptions,
   call,
   callWithEnv,
+  createAccessKey,
   createAccount,
   createBin,
   eventually,
@@ -100,11 +101,7 @@ describe("GET /v3/account/usage", () => {
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "all" },
-      body: { bins: { create: true, read: true, update: true, delete: true } },
-    });
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["create", "read", "update", "delete"], "all");
     await expectError(await call("GET", "/v3/account/usage"), 401, NEED_MASTER);
     await expectError(
       await call("GET", "/v3/account/usage", { headers: { "X-Access-Key": accessKey } }),
@@ -271,11 +268,7 @@ describe("counting (§7)", () => {
   it("charges a bin created with an access key to the key's account", async () => {
     const account = await createAccount();
     await withQuota(account, 100);
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "creator" },
-      body: { bins: { create: true } },
-    }); // 1
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["create"], "creator"); // 1
     const res = await call("POST", "/v3/b", { headers: { "X-Access-Key": accessKey }, body: { a: 1 } }); // 2
     expect(usageHeaders(res)).toEqual({ used: "2", limit: "100", remaining: "98" });
     await expectOk(res);

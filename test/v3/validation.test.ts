@@ -14,6 +14,7 @@ import {
   schemaMismatch,
   storageOf,
   type TestAccount,
+  updateBin,
   versionCount,
 } from "../helpers";
 
@@ -47,9 +48,6 @@ async function validated(account: TestAccount, name: string, schema: unknown) {
 
 const createIn = (account: TestAccount, collectionId: string, record: unknown) =>
   call("POST", "/v3/b", { headers: { ...master(account), "X-Collection-Id": collectionId }, body: record });
-
-const update = (account: TestAccount, binId: string, record: unknown, headers: Record<string, string> = {}) =>
-  call("PUT", `/v3/b/${binId}`, { headers: { ...master(account), ...headers }, body: record });
 
 /** Asserts the exact v3 mismatch body (§5.4): two spaces after the colon, then the schema's id and name. */
 async function expectMismatch(res: Response, message: string, schemaId: string, schemaName: string): Promise<void> {
@@ -328,9 +326,9 @@ describe("schema validation of records (§5.4)", () => {
     const name = `${c.draft} ${c.keyword}`.slice(0, 32).trim();
     const { schemaId, collectionId } = await validated(account, name, c.schema);
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, c.valid));
-    await expectMismatch(await update(account, bin.metadata.id, c.invalid), c.message, schemaId, name);
+    await expectMismatch(await updateBin(account, bin.metadata.id, c.invalid), c.message, schemaId, name);
     expect(await latestRecord(account, bin.metadata.id)).toEqual(c.valid);
-    await okJson(await update(account, bin.metadata.id, c.valid, { "X-Bin-Versioning": "true" }));
+    await okJson(await updateBin(account, bin.metadata.id, c.valid, { "X-Bin-Versioning": "true" }));
   });
 
   it("covers all four drafts with at least 12 cases", () => {
@@ -365,14 +363,14 @@ describe("what a failed validation leaves behind", () => {
     });
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, { username: "v0" }));
     const id = bin.metadata.id;
-    await okJson(await update(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
+    await okJson(await updateBin(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
     const before = await storageOf(account);
     for (const headers of [{ "X-Bin-Versioning": "true" }, { "X-Bin-Versioning": "false" }, {}] as Record<
       string,
       string
     >[]) {
       await expectMismatch(
-        await update(account, id, { name: "bad" }, headers),
+        await updateBin(account, id, { name: "bad" }, headers),
         "Should have required property 'username'",
         schemaId,
         "users",
@@ -396,13 +394,13 @@ describe("when validation applies", () => {
     // The existing record is not re-validated: it still reads back as stored.
     expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
     await expectMismatch(
-      await update(account, bin.id, { still: "no username" }),
+      await updateBin(account, bin.id, { still: "no username" }),
       "Should have required property 'username'",
       schemaId,
       "strict",
     );
     expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
-    await okJson(await update(account, bin.id, { username: "amy" }));
+    await okJson(await updateBin(account, bin.id, { username: "amy" }));
     expect(await latestRecord(account, bin.id)).toEqual({ username: "amy" });
   });
 
@@ -411,13 +409,13 @@ describe("when validation applies", () => {
     const { schemaId, collectionId } = await validated(account, "strict", { required: ["username"] });
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, { username: "amy" }));
     await expectMismatch(
-      await update(account, bin.metadata.id, { x: 1 }),
+      await updateBin(account, bin.metadata.id, { x: 1 }),
       "Should have required property 'username'",
       schemaId,
       "strict",
     );
     await detach(account, collectionId);
-    await okJson(await update(account, bin.metadata.id, { x: 1 }));
+    await okJson(await updateBin(account, bin.metadata.id, { x: 1 }));
     expect(await latestRecord(account, bin.metadata.id)).toEqual({ x: 1 });
     const created = await okJson<{ record: unknown }>(await createIn(account, collectionId, { y: 2 }));
     expect(created.record).toEqual({ y: 2 });
