@@ -1,5 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, expectError, expectLegacyError, master } from "./helpers";
+import {
+  ADMIN_KEY,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  expectLegacyError,
+  INVALID_ADMIN_KEY,
+  INVALID_BIN_ID,
+  master,
+  NO_KEY,
+  ROUTE_NOT_FOUND,
+} from "./helpers";
 
 // §1.7 CORS.
 
@@ -87,43 +100,49 @@ describe("preflight requests", () => {
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
   });
+
+  it("exposes the usage and version headers on preflight responses too", async () => {
+    const res = await call("OPTIONS", "/v3/b", { headers: { Origin: "https://app.example" } });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Expose-Headers")).toContain("X-Bin-Version");
+  });
 });
 
 describe("CORS headers on responses", () => {
   it("are on a 401", async () => {
     const res = await call("POST", "/v3/b", { headers: ORIGIN, body: { a: 1 } });
     expectCors(res);
-    await expectError(res, 401, "You need to pass X-Master-Key or X-Access-Key in the header to create a bin");
+    await expectError(res, 401, NO_KEY.create);
   });
 
   it("are on a 404 for an unknown route", async () => {
     const res = await call("GET", "/v3/no/such/route", { headers: ORIGIN });
     expectCors(res);
-    await expectError(res, 404, "Route not found");
+    await expectError(res, 404, ROUTE_NOT_FOUND);
   });
 
   it("are on a 404 for an unknown root path, in the legacy shape", async () => {
     const res = await call("GET", "/no/such/route", { headers: ORIGIN });
     expectCors(res);
-    await expectLegacyError(res, 404, "Route not found");
+    await expectLegacyError(res, 404, ROUTE_NOT_FOUND);
   });
 
   it("are on a 404 for an unsupported method", async () => {
     const res = await call("PATCH", "/v3/account/master-key/rotate", { headers: ORIGIN });
     expectCors(res);
-    await expectError(res, 404, "Route not found");
+    await expectError(res, 404, ROUTE_NOT_FOUND);
   });
 
   it("are on a 400", async () => {
     const res = await call("GET", "/v3/b/not-an-id", { headers: ORIGIN });
     expectCors(res);
-    await expectError(res, 400, "Invalid Bin Id provided");
+    await expectError(res, 400, INVALID_BIN_ID);
   });
 
   it("are on a 404 for an unknown bin", async () => {
     const res = await call("GET", "/v3/b/0123456789abcdef01234567", { headers: ORIGIN });
     expectCors(res);
-    await expectError(res, 404, "Bin not found or it doesn't belong to your account");
+    await expectError(res, 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("are on a created bin and on a read", async () => {
@@ -154,7 +173,7 @@ describe("CORS headers on responses", () => {
     expectCors(rotated);
     const adminError = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: ORIGIN });
     expectCors(adminError);
-    await expectError(adminError, 401, "Invalid X-Admin-Key provided");
+    await expectError(adminError, 401, INVALID_ADMIN_KEY);
   });
 
   it("answer Origin: null like any other origin", async () => {

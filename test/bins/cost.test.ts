@@ -1,8 +1,17 @@
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { BASE, createAccount, createBin, master, patchAccount } from "../helpers";
-import { type Counts, eventually, instrumentedEnv, setWriterEnv } from "./instrumented";
+import {
+  BASE,
+  type Counts,
+  createAccount,
+  createBin,
+  eventually,
+  instrumentedEnv,
+  master,
+  patchAccount,
+  setWriterEnv,
+} from "../helpers";
 
 /**
  * Sends a request through the Worker with counting bindings whose D1 batches never settle. The only

@@ -3,8 +3,19 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
 import { toStoredRecord } from "../../src/bins/records";
-import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
-import { type Counts, eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
+import {
+  type Counts,
+  call,
+  createAccount,
+  createBin,
+  eventually,
+  expectError,
+  instrumentedEnv,
+  master,
+  setWriterEnv,
+  type TestAccount,
+  writerStub,
+} from "../helpers";
 
 const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
 

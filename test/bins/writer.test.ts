@@ -2,25 +2,28 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
-import { call, createAccount, createBin, master, type TestAccount } from "../helpers";
-import { appendDirectly, eventually, instrumentedEnv, setWriterEnv, writerStub } from "./instrumented";
+import {
+  appendDirectly,
+  BIN_DELETED,
+  bodyCount,
+  bodyKeys,
+  call,
+  createAccount,
+  createBin,
+  etagOf,
+  eventually,
+  INTERNAL_ERROR,
+  instrumentedEnv,
+  master,
+  seedVersions,
+  setWriterEnv,
+  storedRows,
+  type TestAccount,
+  versionCount,
+  writerStub,
+} from "../helpers";
 
 const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
-async function storedRows(id: string) {
-  const bin = await env.DB.prepare("SELECT * FROM bins WHERE id = ?").bind(id).first();
-  const { results } = await env.DB.prepare("SELECT * FROM records WHERE bin_id = ? ORDER BY version").bind(id).all();
-  return { bin, records: results };
-}
-
-async function bodyCount(id: string): Promise<number> {
-  return (await env.BODIES.list({ prefix: `${id}/` })).objects.length;
-}
 
 // 100 serialised writes take a few seconds locally, more on a loaded machine.
 describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
@@ -52,19 +55,36 @@ describe("concurrent writes to one bin", { timeout: 30_000 }, () => {
   it("keeps the last of 30 parallel unversioned overwrites and leaves no superseded bodies behind", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
+    const sent = Array.from({ length: 30 }, (_, i) => ({ n: i + 1 }));
     const responses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: i + 1 } }),
-      ),
+      sent.map((body) => call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body })),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(30).fill(200));
+    // Each overwrite answers with the ETag of the record it committed; the bodies differ, so do the ETags.
+    const committed = await Promise.all(
+      responses.map(async (res, i) => {
+        const etag = res.headers.get("ETag");
+        expect(etag).toBe(await etagOf(0, JSON.stringify(sent[i])));
+        expect(((await res.json()) as { record: unknown }).record).toEqual(sent[i]);
+        return etag;
+      }),
+    );
     expect(await versionCount(account, bin.id)).toBe(0);
+
     const latest = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-    const etag = latest.headers.get("ETag");
-    expect(etag).toMatch(/^"0-[0-9a-f]{16}"$/);
-    await expect(latest.json()).resolves.toHaveProperty("n");
-    // Superseded bodies are deleted off the write path: wait (bounded) for those deletions to land.
-    await eventually(async () => expect(await bodyCount(bin.id)).toBe(1));
+    const text = await latest.text();
+    // The write that committed last is the one whose ETag is the bin's ETag now: its body is the record.
+    expect(latest.headers.get("ETag")).toMatch(/^"0-[0-9a-f]{16}"$/);
+    const last = committed.indexOf(latest.headers.get("ETag"));
+    expect(last).toBeGreaterThanOrEqual(0);
+    expect(text).toBe(JSON.stringify(sent[last]));
+
+    // Superseded bodies are deleted off the write path: wait (bounded) until only the head's remains.
+    const { records } = await storedRows(bin.id);
+    expect(records).toEqual([expect.objectContaining({ version: 0 })]);
+    const headKey = (records[0] as { body_key: string }).body_key;
+    await eventually(async () => expect(await bodyKeys(bin.id)).toEqual([headKey]));
+    expect(await (await env.BODIES.get(headKey))!.text()).toBe(text);
   });
 });
 
@@ -97,7 +117,7 @@ describe("the 1000-version cap", { timeout: 60_000 }, () => {
   it("never goes past 1000 when 20 parallel updates arrive with 990 versions stored", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { seeded: 0 });
-    await appendDirectly(account, bin.id, 990);
+    await seedVersions(bin.id, 990);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { p: i } }),
@@ -127,7 +147,7 @@ describe("a write that fails part-way", () => {
 
     const res = await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { after: true } });
     expect(res.status).toBe(500);
-    expect(await res.text()).toBe('{"message":"Internal server error"}');
+    expect(await res.text()).toBe(JSON.stringify({ message: INTERNAL_ERROR }));
 
     const read = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await read.json()).toEqual({ before: true });
@@ -143,7 +163,7 @@ describe("a write that fails part-way", () => {
 
     const res = await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { after: true } });
     expect(res.status).toBe(500);
-    expect(await res.text()).toBe('{"message":"Internal server error"}');
+    expect(await res.text()).toBe(JSON.stringify({ message: INTERNAL_ERROR }));
 
     const read = await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await read.json()).toEqual({ before: true });
@@ -185,7 +205,7 @@ describe("a write that fails part-way", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(await res.json()).toEqual({
       metadata: { id: bin.id, versionsDeleted: 1 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
     expect(await storedRows(bin.id)).toEqual({ bin: null, records: [] });
   });

@@ -1,9 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, expectError, expectLegacyError, master } from "../helpers";
-import { callWithAnonymous, expectText, INVALID_SECRET, NEED_KEY_TO_CREATE, recordOfSize, secret } from "./helpers";
-
-const NEED_KEY_COLLECTION = "Need to provide a secret-key to CREATE a Collection.";
-const NEED_KEY_SCHEMA = "Need to provide a secret-key to CREATE a Schema";
+import {
+  call,
+  callWithAnonymous,
+  createAccount,
+  expectError,
+  expectLegacyError,
+  expectText,
+  FREE_CREATE_TOO_LARGE,
+  INVALID_SECRET,
+  master,
+  NEED_SECRET_TO_CREATE_BIN,
+  NEED_SECRET_TO_CREATE_COLLECTION,
+  NEED_SECRET_TO_CREATE_SCHEMA,
+  NEED_SECRET_TO_DELETE,
+  NEED_SECRET_TO_READ,
+  NO_KEY,
+  NOT_YOURS,
+  recordOfSize,
+  secret,
+} from "../helpers";
 
 async function anonymousBin(): Promise<string> {
   const res = await callWithAnonymous("true", "POST", "/b", { body: { anonymous: true } });
@@ -25,16 +40,12 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS unset or false", () => {
     ],
   ] as const) {
     it(`creates nothing when ${label}`, async () => {
-      await expectLegacyError(await send("/b", { a: 1 }), 401, NEED_KEY_TO_CREATE);
-      await expectLegacyError(await send("/b", { a: 1 }, { private: "false" }), 401, NEED_KEY_TO_CREATE);
-      await expectLegacyError(await send("/b/new", { snippet: '{"a":1}' }), 401, NEED_KEY_TO_CREATE);
-      await expectLegacyError(await send("/c", { name: "things" }), 401, NEED_KEY_COLLECTION);
-      await expectLegacyError(await send("/s", { type: "object" }, { name: "doc" }), 401, NEED_KEY_SCHEMA);
-      await expectError(
-        await send("/v3/b", { a: 1 }),
-        401,
-        "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-      );
+      await expectLegacyError(await send("/b", { a: 1 }), 401, NEED_SECRET_TO_CREATE_BIN);
+      await expectLegacyError(await send("/b", { a: 1 }, { private: "false" }), 401, NEED_SECRET_TO_CREATE_BIN);
+      await expectLegacyError(await send("/b/new", { snippet: '{"a":1}' }), 401, NEED_SECRET_TO_CREATE_BIN);
+      await expectLegacyError(await send("/c", { name: "things" }), 401, NEED_SECRET_TO_CREATE_COLLECTION);
+      await expectLegacyError(await send("/s", { type: "object" }, { name: "doc" }), 401, NEED_SECRET_TO_CREATE_SCHEMA);
+      await expectError(await send("/v3/b", { a: 1 }), 401, NO_KEY.create);
     });
   }
 });
@@ -59,15 +70,11 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
   it("never lets anyone delete an anonymous bin, since it has no owner", async () => {
     const account = await createAccount();
     const id = await anonymousBin();
-    await expectLegacyError(await call("DELETE", `/b/${id}`), 401, "Need to provide a secret-key to DELETE bins");
+    await expectLegacyError(await call("DELETE", `/b/${id}`), 401, NEED_SECRET_TO_DELETE);
     await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(account) }), 401, INVALID_SECRET);
-    await expectError(
-      await call("DELETE", `/v3/b/${id}`, { headers: master(account) }),
-      401,
-      "X-Master-Key is invalid or the bin doesn't belong to your account",
-    );
+    await expectError(await call("DELETE", `/v3/b/${id}`, { headers: master(account) }), 401, NOT_YOURS);
     const anonymousDelete = await callWithAnonymous("true", "DELETE", `/b/${id}`);
-    await expectLegacyError(anonymousDelete, 401, "Need to provide a secret-key to DELETE bins");
+    await expectLegacyError(anonymousDelete, 401, NEED_SECRET_TO_DELETE);
     await expectText(await call("GET", `/b/${id}`), '{"anonymous":true}');
   });
 
@@ -83,7 +90,7 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
     const ok = await callWithAnonymous("true", "POST", "/b", { headers: { private: "false" }, body: { a: 1 } });
     expect(((await ok.json()) as { private: boolean }).private).toBe(false);
     const priv = await callWithAnonymous("true", "POST", "/b", { headers: { private: "true" }, body: { a: 1 } });
-    await expectLegacyError(priv, 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(priv, 401, NEED_SECRET_TO_CREATE_BIN);
     const account = await createAccount();
     const c = await call("POST", "/c", { headers: secret(account), body: { name: "things" } });
     const { id } = (await c.json()) as { id: string };
@@ -91,25 +98,21 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
       headers: { "collection-id": id },
       body: { a: 1 },
     });
-    await expectLegacyError(inCollection, 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(inCollection, 401, NEED_SECRET_TO_CREATE_BIN);
   });
 
   it("still needs a key for collections, schema docs and v3 bins", async () => {
     await expectLegacyError(
       await callWithAnonymous("true", "POST", "/c", { body: { name: "things" } }),
       401,
-      NEED_KEY_COLLECTION,
+      NEED_SECRET_TO_CREATE_COLLECTION,
     );
     await expectLegacyError(
       await callWithAnonymous("true", "POST", "/s", { headers: { name: "doc" }, body: {} }),
       401,
-      NEED_KEY_SCHEMA,
+      NEED_SECRET_TO_CREATE_SCHEMA,
     );
-    await expectError(
-      await callWithAnonymous("true", "POST", "/v3/b", { body: { a: 1 } }),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-    );
+    await expectError(await callWithAnonymous("true", "POST", "/v3/b", { body: { a: 1 } }), 401, NO_KEY.create);
   });
 
   it("still makes a keyed create private and owned", async () => {
@@ -117,11 +120,11 @@ describe("keyless creation with ALLOW_ANONYMOUS_BINS=true", () => {
     const res = await callWithAnonymous("true", "POST", "/b", { headers: secret(account), body: { a: 1 } });
     const { id, private: isPrivate } = (await res.json()) as { id: string; private: boolean };
     expect(isPrivate).toBe(true);
-    await expectLegacyError(await call("GET", `/b/${id}`), 401, "Need to provide a secret-key to READ private bins");
+    await expectLegacyError(await call("GET", `/b/${id}`), 401, NEED_SECRET_TO_READ);
   });
 
   it("holds anonymous records to the free plan's size limit", async () => {
     const res = await callWithAnonymous("true", "POST", "/b", { body: recordOfSize(102_401) });
-    await expectLegacyError(res, 403, "Free users cannot create a record over 100kb");
+    await expectLegacyError(res, 403, FREE_CREATE_TOO_LARGE);
   });
 });

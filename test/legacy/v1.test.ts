@@ -1,20 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectLegacyError, master, type TestAccount, UNKNOWN_ID } from "../helpers";
 import {
+  BIN_VERSION_NOT_FOUND,
+  call,
+  createAccount,
+  createBin,
+  expectLegacyError,
   expectText,
+  FREE_CREATE_TOO_LARGE,
+  FREE_UPDATE_TOO_LARGE,
+  INVALID_RECORD_ID,
   INVALID_SECRET,
+  INVALID_SNIPPET,
+  INVALID_SNIPPET_ID,
   JSON_TYPE,
-  NEED_KEY_TO_CREATE,
+  legacyNotBoolean,
+  master,
+  NEED_SECRET_TO_CREATE_BIN,
+  ROUTE_NOT_FOUND,
   recordOfSize,
+  recordText,
+  SNIPPET_NOT_FOUND,
   secret,
   send,
-  v3Text,
-  v3VersionCount,
-} from "./helpers";
-
-const INVALID_SNIPPET = "Invalid snippet";
-const NOT_FOUND = "Snippet not found";
-const INVALID_ID = "Invalid snippet ID";
+  type TestAccount,
+  UNKNOWN_ID,
+  versionCount,
+} from "../helpers";
 
 const snippet = (value: unknown) => ({ snippet: JSON.stringify(value) });
 
@@ -64,7 +75,7 @@ describe("POST /b/new", () => {
   });
 
   it("needs a secret-key unless anonymous bins are allowed, and refuses an unknown one", async () => {
-    await expectLegacyError(await call("POST", "/b/new", { body: snippet({ a: 1 }) }), 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(await call("POST", "/b/new", { body: snippet({ a: 1 }) }), 401, NEED_SECRET_TO_CREATE_BIN);
     await expectLegacyError(
       await call("POST", "/b/new", { headers: { "secret-key": "nope" }, body: snippet({ a: 1 }) }),
       401,
@@ -113,7 +124,7 @@ describe("POST /b/new", () => {
   it("refuses a snippet over the plan's limit with the create message", async () => {
     const account = await createAccount();
     const res = await call("POST", "/b/new", { headers: secret(account), body: snippet(recordOfSize(102_401)) });
-    await expectLegacyError(res, 403, "Free users cannot create a record over 100kb");
+    await expectLegacyError(res, 403, FREE_CREATE_TOO_LARGE);
   });
 });
 
@@ -129,9 +140,9 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, id, { v: 2 }, {}, "PUT"),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
     );
-    expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
-    expect(await v3Text(account, `${id}/latest`)).toBe('{"v":2}');
+    expect(await recordText(account, `${id}/0`)).toBe('{"v":0}');
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":1}');
+    expect(await recordText(account, `${id}/latest`)).toBe('{"v":2}');
   });
 
   it("overwrites the latest in place only for the owner's secret-key with versioning false", async () => {
@@ -146,8 +157,8 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, id, { v: 2 }, { versioning: "false" }),
       `{"success":true,"data":{"v":2},"parentId":"${id}"}`,
     );
-    expect(await v3VersionCount(account, id)).toBe(1);
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":2}');
+    expect(await versionCount(account, id)).toBe(1);
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":2}');
   });
 
   it("updates a private bin with the owner's secret-key, unversioned unless versioning is true", async () => {
@@ -158,24 +169,24 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
       await update(account, bin.id, { v: 2 }, { versioning: "true" }),
       `{"success":true,"data":{"v":2},"parentId":"${bin.id}","version":1}`,
     );
-    expect(await v3Text(account, `${bin.id}/0`)).toBe('{"v":1}');
+    expect(await recordText(account, `${bin.id}/0`)).toBe('{"v":1}');
   });
 
   it("answers Snippet not found for an unknown bin or a private bin without its owner's secret-key", async () => {
     const account = await createAccount();
     const other = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    await expectLegacyError(await update(account, UNKNOWN_ID, { a: 1 }), 422, NOT_FOUND);
-    await expectLegacyError(await update(null, bin.id, { a: 1 }), 422, NOT_FOUND);
-    await expectLegacyError(await update(other, bin.id, { a: 1 }), 422, NOT_FOUND);
-    await expectLegacyError(await update(null, bin.id, { a: 1 }, { "secret-key": "nope" }), 422, NOT_FOUND);
-    expect(await v3Text(account, bin.id)).toBe('{"v":0}');
+    await expectLegacyError(await update(account, UNKNOWN_ID, { a: 1 }), 422, SNIPPET_NOT_FOUND);
+    await expectLegacyError(await update(null, bin.id, { a: 1 }), 422, SNIPPET_NOT_FOUND);
+    await expectLegacyError(await update(other, bin.id, { a: 1 }), 422, SNIPPET_NOT_FOUND);
+    await expectLegacyError(await update(null, bin.id, { a: 1 }, { "secret-key": "nope" }), 422, SNIPPET_NOT_FOUND);
+    expect(await recordText(account, bin.id)).toBe('{"v":0}');
   });
 
   it("answers Invalid snippet ID for a malformed id", async () => {
     const account = await createAccount();
-    await expectLegacyError(await update(account, "nope", { a: 1 }), 422, INVALID_ID);
-    await expectLegacyError(await update(account, "nope", { a: 1 }, {}, "PUT"), 422, INVALID_ID);
+    await expectLegacyError(await update(account, "nope", { a: 1 }), 422, INVALID_SNIPPET_ID);
+    await expectLegacyError(await update(account, "nope", { a: 1 }, {}, "PUT"), 422, INVALID_SNIPPET_ID);
   });
 
   it("answers Invalid snippet for a bad body and a bad versioning header with its own message", async () => {
@@ -192,18 +203,14 @@ describe("POST /b/update/<id> and PUT /b/update/<id>", () => {
     await expectLegacyError(
       await update(account, id, { a: 1 }, { versioning: "no" }),
       422,
-      "versioning must be true or false",
+      legacyNotBoolean("versioning"),
     );
   });
 
   it("refuses a snippet over the plan's limit with the update message", async () => {
     const account = await createAccount();
     const id = await v1Create(account);
-    await expectLegacyError(
-      await update(account, id, recordOfSize(102_401)),
-      403,
-      "Free users cannot update a record over 100kb",
-    );
+    await expectLegacyError(await update(account, id, recordOfSize(102_401)), 403, FREE_UPDATE_TOO_LARGE);
   });
 });
 
@@ -227,14 +234,14 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
     expect((await update(null, id, { v: 1 })).status).toBe(200);
     await expectText(await call("GET", `/b/${id}`), '{"v":0}');
     await expectText(await call("GET", `/b/${id}/latest`), '{"v":1}');
-    await expectLegacyError(await call("GET", `/b/${id}/9`), 404, "Bin version not found");
+    await expectLegacyError(await call("GET", `/b/${id}/9`), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("answers Snippet not found for a missing or invalid version", async () => {
     const account = await createAccount();
     const id = await v1Create(account);
     for (const segment of ["0", "1", "-1", "abc", "pretty"]) {
-      await expectLegacyError(await call("GET", `/b/${id}/${segment}/pretty`), 422, NOT_FOUND);
+      await expectLegacyError(await call("GET", `/b/${id}/${segment}/pretty`), 422, SNIPPET_NOT_FOUND);
     }
   });
 
@@ -242,13 +249,17 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
     const account = await createAccount();
     const other = await createAccount();
     const bin = await createBin(account, { secret: true });
-    await expectLegacyError(await call("GET", `/b/${bin.id}/pretty`), 422, NOT_FOUND);
+    await expectLegacyError(await call("GET", `/b/${bin.id}/pretty`), 422, SNIPPET_NOT_FOUND);
     await expectLegacyError(
       await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(other) }),
       422,
-      NOT_FOUND,
+      SNIPPET_NOT_FOUND,
     );
-    await expectLegacyError(await call("GET", `/b/${bin.id}/pretty`, { headers: master(account) }), 422, NOT_FOUND);
+    await expectLegacyError(
+      await call("GET", `/b/${bin.id}/pretty`, { headers: master(account) }),
+      422,
+      SNIPPET_NOT_FOUND,
+    );
     await expectText(
       await call("GET", `/b/${bin.id}/latest/pretty`, { headers: secret(account) }),
       '{\n  "secret": true\n}',
@@ -256,10 +267,10 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
   });
 
   it("answers Invalid snippet ID for a malformed id and Snippet not found for an unknown bin", async () => {
-    await expectLegacyError(await call("GET", "/b/nope/pretty"), 422, INVALID_ID);
-    await expectLegacyError(await call("GET", "/b/nope/latest/pretty"), 422, INVALID_ID);
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/pretty`), 422, NOT_FOUND);
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/1/pretty`), 422, NOT_FOUND);
+    await expectLegacyError(await call("GET", "/b/nope/pretty"), 422, INVALID_SNIPPET_ID);
+    await expectLegacyError(await call("GET", "/b/nope/latest/pretty"), 422, INVALID_SNIPPET_ID);
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/pretty`), 422, SNIPPET_NOT_FOUND);
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/1/pretty`), 422, SNIPPET_NOT_FOUND);
   });
 });
 
@@ -270,13 +281,13 @@ describe("v1 routing", () => {
     await expectLegacyError(
       await call("DELETE", `/b/update/${id}`, { headers: secret(account) }),
       404,
-      "Route not found",
+      ROUTE_NOT_FOUND,
     );
     await expectLegacyError(
       await call("PUT", "/b/new", { headers: secret(account), body: snippet({ a: 1 }) }),
       422,
-      "Invalid Record ID",
+      INVALID_RECORD_ID,
     );
-    await expectLegacyError(await call("POST", `/b/${id}/pretty`), 404, "Route not found");
+    await expectLegacyError(await call("POST", `/b/${id}/pretty`), 404, ROUTE_NOT_FOUND);
   });
 });

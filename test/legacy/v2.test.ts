@@ -1,35 +1,63 @@
 import { describe, expect, it } from "vitest";
 import {
+  BIN_NOT_FOUND,
+  BIN_VERSION_NOT_FOUND,
+  BODY_TOO_LARGE,
+  COLLECTION_LIMIT,
+  COLLECTION_NOT_FOUND,
   call,
   createAccount,
   createBin,
   expectLegacyError,
-  master,
-  patchAccount,
-  type TestAccount,
-  UNKNOWN_ID,
-} from "../helpers";
-import {
   expectText,
+  FREE_CREATE_TOO_LARGE,
+  FREE_UPDATE_TOO_LARGE,
+  INVALID_JSON,
+  INVALID_JSON_SCHEMA,
+  INVALID_RECORD_ID,
+  INVALID_SCHEMA_DOCUMENT_ID,
   INVALID_SECRET,
   ISO,
   JSON_TYPE,
-  NEED_KEY_TO_CREATE,
+  legacyNotBoolean,
+  master,
+  NEED_NAME_KEY,
+  NEED_SCHEMA_DOCUMENT_NAME,
+  NEED_SECRET_FOR_REQUESTS_COUNT,
+  NEED_SECRET_TO_CREATE_BIN,
+  NEED_SECRET_TO_CREATE_COLLECTION,
+  NEED_SECRET_TO_CREATE_SCHEMA,
+  NEED_SECRET_TO_DELETE,
+  NEED_SECRET_TO_READ,
+  NEED_SECRET_TO_READ_SCHEMA,
+  NEED_SECRET_TO_UPDATE,
+  NEED_SECRET_TO_UPDATE_COLLECTIONS,
+  NEED_SECRET_TO_UPDATE_SCHEMA,
+  NO_VERSIONS_FOUND,
+  NOT_OBJECT_OR_ARRAY,
+  patchAccount,
+  REQUESTS_EXHAUSTED,
+  ROUTE_NOT_FOUND,
   recordOfSize,
+  recordSizeOver,
+  recordText,
+  SCHEMA_DOCUMENT_NOT_FOUND,
+  schemaMismatch,
   secret,
   send,
+  type TestAccount,
+  UNKNOWN_ID,
+  V2_BIN_NAME_TOO_LONG,
+  V2_COLLECTION_NAME_LENGTH,
+  V2_EMPTY,
+  V2_INVALID_BIN_ID,
+  V2_INVALID_COLLECTION_ID,
+  V2_INVALID_SCHEMA_DOC_ID,
+  V2_NEED_JSON,
+  V2_SCHEMA_NAME_LENGTH,
   v2Create,
   v3Collection,
-  v3Text,
-} from "./helpers";
-
-const NEED_JSON = "Expected content type - application/json";
-const EMPTY = "JSON cannot be empty";
-const INVALID_JSON = "Invalid JSON. Please try again";
-const SCALAR = "Record must be a JSON object or array";
-const NEED_KEY_TO_READ = "Need to provide a secret-key to READ private bins";
-const NEED_KEY_TO_UPDATE = "Need to provide a secret-key to UPDATE private bins";
-const NEED_KEY_TO_DELETE = "Need to provide a secret-key to DELETE bins";
+} from "../helpers";
 
 const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
   call("PUT", `/b/${id}`, { headers: { ...(account ? secret(account) : {}), ...headers }, body: record });
@@ -52,7 +80,7 @@ describe("POST /b", () => {
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
     expect(res.headers.get("ETag")).toBeNull();
     expect(text).toBe(`{"success":true,"data":{"hello":"world","n":[1,2]},"id":"${id}","private":true}`);
-    await expectLegacyError(await call("GET", `/b/${id}`), 401, NEED_KEY_TO_READ);
+    await expectLegacyError(await call("GET", `/b/${id}`), 401, NEED_SECRET_TO_READ);
   });
 
   it("creates a public bin with private false, and adds binName and collectionID when given", async () => {
@@ -87,11 +115,11 @@ describe("POST /b", () => {
 
   it("needs a secret-key and ignores X-Master-Key", async () => {
     const account = await createAccount();
-    await expectLegacyError(await call("POST", "/b", { body: { a: 1 } }), 401, NEED_KEY_TO_CREATE);
+    await expectLegacyError(await call("POST", "/b", { body: { a: 1 } }), 401, NEED_SECRET_TO_CREATE_BIN);
     await expectLegacyError(
       await call("POST", "/b", { headers: master(account), body: { a: 1 } }),
       401,
-      NEED_KEY_TO_CREATE,
+      NEED_SECRET_TO_CREATE_BIN,
     );
   });
 
@@ -106,15 +134,15 @@ describe("POST /b", () => {
   it("applies the record body rules with v2 messages and 422", async () => {
     const account = await createAccount();
     const cases: [string | null, string, string][] = [
-      [null, '{"a":1}', NEED_JSON],
-      ["text/plain", '{"a":1}', NEED_JSON],
-      ["application/json", "", EMPTY],
-      ["application/json", "  \n ", EMPTY],
-      ["application/json", "{}", EMPTY],
+      [null, '{"a":1}', V2_NEED_JSON],
+      ["text/plain", '{"a":1}', V2_NEED_JSON],
+      ["application/json", "", V2_EMPTY],
+      ["application/json", "  \n ", V2_EMPTY],
+      ["application/json", "{}", V2_EMPTY],
       ["application/json", "{nope", INVALID_JSON],
-      ["application/json", '"text"', SCALAR],
-      ["application/json", "42", SCALAR],
-      ["application/json", "null", SCALAR],
+      ["application/json", '"text"', NOT_OBJECT_OR_ARRAY],
+      ["application/json", "42", NOT_OBJECT_OR_ARRAY],
+      ["application/json", "null", NOT_OBJECT_OR_ARRAY],
     ];
     for (const [type, body, message] of cases) {
       const headers = { ...secret(account), ...(type ? { "Content-Type": type } : {}) };
@@ -125,13 +153,13 @@ describe("POST /b", () => {
   it("refuses a name over 128 characters", async () => {
     const account = await createAccount();
     const res = await call("POST", "/b", { headers: { ...secret(account), name: "n".repeat(129) }, body: { a: 1 } });
-    await expectLegacyError(res, 422, "Bin Name cannot be longer than 128 characters.");
+    await expectLegacyError(res, 422, V2_BIN_NAME_TOO_LONG);
   });
 
   it("refuses a private header that is not true or false", async () => {
     const account = await createAccount();
     const res = await call("POST", "/b", { headers: { ...secret(account), private: "yes" }, body: { a: 1 } });
-    await expectLegacyError(res, 422, "private must be true or false");
+    await expectLegacyError(res, 422, legacyNotBoolean("private"));
   });
 
   it("refuses a malformed, unknown or foreign collection-id", async () => {
@@ -140,7 +168,7 @@ describe("POST /b", () => {
     const foreign = await v3Collection(other);
     for (const id of ["abc", UNKNOWN_ID, foreign.id]) {
       const res = await call("POST", "/b", { headers: { ...secret(account), "collection-id": id }, body: { a: 1 } });
-      await expectLegacyError(res, 422, "Invalid Collection ID");
+      await expectLegacyError(res, 422, V2_INVALID_COLLECTION_ID);
     }
   });
 
@@ -148,7 +176,7 @@ describe("POST /b", () => {
     await expectLegacyError(
       await call("POST", "/b", { headers: { "collection-id": "abc" }, body: {} }),
       422,
-      "Invalid Collection ID",
+      V2_INVALID_COLLECTION_ID,
     );
     await expectLegacyError(await send("POST", "/b", { "secret-key": "nope" }, ""), 401, INVALID_SECRET);
   });
@@ -157,14 +185,14 @@ describe("POST /b", () => {
     const account = await createAccount();
     expect((await call("POST", "/b", { headers: secret(account), body: recordOfSize(102_400) })).status).toBe(200);
     const res = await call("POST", "/b", { headers: secret(account), body: recordOfSize(102_401) });
-    await expectLegacyError(res, 403, "Free users cannot create a record over 100kb");
+    await expectLegacyError(res, 403, FREE_CREATE_TOO_LARGE);
   });
 
   it("refuses a record over a pro account's limit with the pro message", async () => {
     const account = await createAccount({ plan: "pro" });
     expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
     const res = await call("POST", "/b", { headers: secret(account), body: recordOfSize(2049) });
-    await expectLegacyError(res, 403, "Record size cannot be over 2kb");
+    await expectLegacyError(res, 403, recordSizeOver("2kb"));
   });
 
   it("refuses a body over the hard cap with 413", async () => {
@@ -175,7 +203,7 @@ describe("POST /b", () => {
       { ...secret(account), "Content-Type": "application/json" },
       "x".repeat(10_485_761),
     );
-    await expectLegacyError(res, 413, "Request body too large");
+    await expectLegacyError(res, 413, BODY_TOO_LARGE);
   });
 
   it("validates the record against the collection's schema with 401", async () => {
@@ -183,7 +211,7 @@ describe("POST /b", () => {
     const collection = await v3Collection(account, true);
     const headers = { ...secret(account), "collection-id": collection.id };
     const res = await call("POST", "/b", { headers, body: { name: "x" } });
-    await expectLegacyError(res, 401, "Schema Doc Validation Mismatch:  Should have required property 'username'");
+    await expectLegacyError(res, 401, schemaMismatch("Should have required property 'username'"));
     expect((await call("POST", "/b", { headers, body: { username: "x" } })).status).toBe(200);
   });
 });
@@ -208,13 +236,13 @@ describe("GET /b/<id>[/latest|/<n>]", () => {
     const id = await binWithVersions(account, 1);
     for (const segment of ["0", "-1", "abc", "2", "1.0", "9999999999"]) {
       const res = await call("GET", `/b/${id}/${segment}`, { headers: secret(account) });
-      await expectLegacyError(res, 404, "Bin version not found");
+      await expectLegacyError(res, 404, BIN_VERSION_NOT_FOUND);
     }
   });
 
   it("judges the version segment before looking the bin up", async () => {
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/abc`), 404, "Bin version not found");
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/1`), 404, "Bin not found");
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/abc`), 404, BIN_VERSION_NOT_FOUND);
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/1`), 404, BIN_NOT_FOUND);
   });
 
   it("reads a public bin without a key, and ignores a wrong key there", async () => {
@@ -228,17 +256,21 @@ describe("GET /b/<id>[/latest|/<n>]", () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(await call("GET", `/b/${id}`), 401, NEED_KEY_TO_READ);
-    await expectLegacyError(await call("GET", `/b/${id}/latest`, { headers: master(account) }), 401, NEED_KEY_TO_READ);
+    await expectLegacyError(await call("GET", `/b/${id}`), 401, NEED_SECRET_TO_READ);
+    await expectLegacyError(
+      await call("GET", `/b/${id}/latest`, { headers: master(account) }),
+      401,
+      NEED_SECRET_TO_READ,
+    );
     await expectLegacyError(await call("GET", `/b/${id}`, { headers: { "secret-key": "nope" } }), 401, INVALID_SECRET);
     await expectLegacyError(await call("GET", `/b/${id}/latest`, { headers: secret(other) }), 401, INVALID_SECRET);
   });
 
   it("answers 422 for a malformed id and 404 for an unknown bin", async () => {
-    await expectLegacyError(await call("GET", "/b/not-an-id"), 422, "Invalid Record ID");
-    await expectLegacyError(await call("GET", "/b/not-an-id/latest"), 422, "Invalid Record ID");
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}`), 404, "Bin not found");
-    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/latest`), 404, "Bin not found");
+    await expectLegacyError(await call("GET", "/b/not-an-id"), 422, INVALID_RECORD_ID);
+    await expectLegacyError(await call("GET", "/b/not-an-id/latest"), 422, INVALID_RECORD_ID);
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}`), 404, BIN_NOT_FOUND);
+    await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/latest`), 404, BIN_NOT_FOUND);
   });
 });
 
@@ -252,8 +284,8 @@ describe("PUT /b/<id>", () => {
       await update(account, id, { v: 2 }, { versioning: "true" }),
       `{"success":true,"data":{"v":2},"parentId":"${id}","version":2}`,
     );
-    expect(await v3Text(account, `${id}/0`)).toBe('{"v":0}');
-    expect(await v3Text(account, `${id}/1`)).toBe('{"v":1}');
+    expect(await recordText(account, `${id}/0`)).toBe('{"v":0}');
+    expect(await recordText(account, `${id}/1`)).toBe('{"v":1}');
   });
 
   it("overwrites the latest of a private bin with versioning false, leaving out version", async () => {
@@ -264,11 +296,7 @@ describe("PUT /b/<id>", () => {
       `{"success":true,"data":{"v":"x"},"parentId":"${id}"}`,
     );
     await expectText(await call("GET", `/b/${id}`, { headers: secret(account) }), '{"v":"x"}');
-    await expectLegacyError(
-      await call("GET", `/b/${id}/1`, { headers: secret(account) }),
-      404,
-      "Bin version not found",
-    );
+    await expectLegacyError(await call("GET", `/b/${id}/1`, { headers: secret(account) }), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("versions a public bin for anyone, and skips it only for the owner's key with versioning false", async () => {
@@ -295,7 +323,7 @@ describe("PUT /b/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(await update(null, id, { a: 1 }), 401, NEED_KEY_TO_UPDATE);
+    await expectLegacyError(await update(null, id, { a: 1 }), 401, NEED_SECRET_TO_UPDATE);
     await expectLegacyError(await update(null, id, { a: 1 }, { "secret-key": "nope" }), 401, INVALID_SECRET);
     await expectLegacyError(await update(other, id, { a: 1 }), 401, INVALID_SECRET);
   });
@@ -303,12 +331,12 @@ describe("PUT /b/<id>", () => {
   it("answers 422 for a malformed id, 404 for an unknown bin and 422 for a bad versioning header", async () => {
     const account = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(await update(account, "xyz", { a: 1 }), 422, "Invalid Record ID");
-    await expectLegacyError(await update(account, UNKNOWN_ID, { a: 1 }), 404, "Bin not found");
+    await expectLegacyError(await update(account, "xyz", { a: 1 }), 422, INVALID_RECORD_ID);
+    await expectLegacyError(await update(account, UNKNOWN_ID, { a: 1 }), 404, BIN_NOT_FOUND);
     await expectLegacyError(
       await update(account, id, { a: 1 }, { versioning: "1" }),
       422,
-      "versioning must be true or false",
+      legacyNotBoolean("versioning"),
     );
   });
 
@@ -316,21 +344,17 @@ describe("PUT /b/<id>", () => {
     const account = await createAccount();
     const id = await v2Create(account);
     const json = { ...secret(account), "Content-Type": "application/json" };
-    await expectLegacyError(await send("PUT", `/b/${id}`, secret(account), '{"a":1}'), 422, NEED_JSON);
-    await expectLegacyError(await send("PUT", `/b/${id}`, json, ""), 422, EMPTY);
-    await expectLegacyError(await send("PUT", `/b/${id}`, json, "{}"), 422, EMPTY);
+    await expectLegacyError(await send("PUT", `/b/${id}`, secret(account), '{"a":1}'), 422, V2_NEED_JSON);
+    await expectLegacyError(await send("PUT", `/b/${id}`, json, ""), 422, V2_EMPTY);
+    await expectLegacyError(await send("PUT", `/b/${id}`, json, "{}"), 422, V2_EMPTY);
     await expectLegacyError(await send("PUT", `/b/${id}`, json, "[1,"), 422, INVALID_JSON);
-    await expectLegacyError(await send("PUT", `/b/${id}`, json, "true"), 422, SCALAR);
+    await expectLegacyError(await send("PUT", `/b/${id}`, json, "true"), 422, NOT_OBJECT_OR_ARRAY);
   });
 
   it("refuses a record over the plan's limit with the update message", async () => {
     const account = await createAccount();
     const id = await v2Create(account);
-    await expectLegacyError(
-      await update(account, id, recordOfSize(102_401)),
-      403,
-      "Free users cannot update a record over 100kb",
-    );
+    await expectLegacyError(await update(account, id, recordOfSize(102_401)), 403, FREE_UPDATE_TOO_LARGE);
   });
 });
 
@@ -343,16 +367,16 @@ describe("DELETE /b/<id>", () => {
       res,
       `{"success":true,"id":"${id}","message":"Bin ${id} is deleted successfully. 2 versions removed."}`,
     );
-    await expectLegacyError(await call("GET", `/b/${id}`, { headers: secret(account) }), 404, "Bin not found");
-    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(account) }), 404, "Bin not found");
+    await expectLegacyError(await call("GET", `/b/${id}`, { headers: secret(account) }), 404, BIN_NOT_FOUND);
+    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: secret(account) }), 404, BIN_NOT_FOUND);
   });
 
   it("needs the owner's secret-key, for public bins too", async () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await v2Create(account, { a: 1 }, { private: "false" });
-    await expectLegacyError(await call("DELETE", `/b/${id}`), 401, NEED_KEY_TO_DELETE);
-    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: master(account) }), 401, NEED_KEY_TO_DELETE);
+    await expectLegacyError(await call("DELETE", `/b/${id}`), 401, NEED_SECRET_TO_DELETE);
+    await expectLegacyError(await call("DELETE", `/b/${id}`, { headers: master(account) }), 401, NEED_SECRET_TO_DELETE);
     await expectLegacyError(
       await call("DELETE", `/b/${id}`, { headers: { "secret-key": "nope" } }),
       401,
@@ -367,19 +391,12 @@ describe("DELETE /b/<id>", () => {
 
   it("answers 422 for a malformed id and 404 for an unknown bin", async () => {
     const account = await createAccount();
-    await expectLegacyError(await call("DELETE", "/b/123", { headers: secret(account) }), 422, "Invalid Record ID");
-    await expectLegacyError(
-      await call("DELETE", `/b/${UNKNOWN_ID}`, { headers: secret(account) }),
-      404,
-      "Bin not found",
-    );
+    await expectLegacyError(await call("DELETE", "/b/123", { headers: secret(account) }), 422, INVALID_RECORD_ID);
+    await expectLegacyError(await call("DELETE", `/b/${UNKNOWN_ID}`, { headers: secret(account) }), 404, BIN_NOT_FOUND);
   });
 });
 
 describe("POST /c", () => {
-  const NEED_NAME = "You need to provide a name key.";
-  const LENGTH = "Collection Name length should be more than 2 characters and less than 33 characters";
-
   it("creates a collection the v3 API lists", async () => {
     const account = await createAccount();
     const res = await call("POST", "/c", { headers: secret(account), body: { name: "things" } });
@@ -406,7 +423,7 @@ describe("POST /c", () => {
     await expectLegacyError(
       await call("POST", "/c", { body: { name: "things" } }),
       401,
-      "Need to provide a secret-key to CREATE a Collection.",
+      NEED_SECRET_TO_CREATE_COLLECTION,
     );
     await expectLegacyError(
       await call("POST", "/c", { headers: { "secret-key": "nope" }, body: { name: "things" } }),
@@ -418,14 +435,18 @@ describe("POST /c", () => {
   it("checks the body's content type and name", async () => {
     const account = await createAccount();
     const json = { ...secret(account), "Content-Type": "application/json" };
-    await expectLegacyError(await send("POST", "/c", secret(account), '{"name":"things"}'), 422, NEED_JSON);
+    await expectLegacyError(await send("POST", "/c", secret(account), '{"name":"things"}'), 422, V2_NEED_JSON);
     await expectLegacyError(await send("POST", "/c", json, "{bad"), 422, INVALID_JSON);
     for (const body of ["", "{}", '{"title":"x"}', '{"name":5}', "[]"]) {
-      await expectLegacyError(await send("POST", "/c", json, body), 422, NEED_NAME);
+      await expectLegacyError(await send("POST", "/c", json, body), 422, NEED_NAME_KEY);
     }
     await expectLegacyError(await send("POST", "/c", json, '{"name":"   "}'), 422, "Name key cannot be blank.");
-    await expectLegacyError(await send("POST", "/c", json, '{"name":"ab"}'), 422, LENGTH);
-    await expectLegacyError(await send("POST", "/c", json, JSON.stringify({ name: "n".repeat(33) })), 422, LENGTH);
+    await expectLegacyError(await send("POST", "/c", json, '{"name":"ab"}'), 422, V2_COLLECTION_NAME_LENGTH);
+    await expectLegacyError(
+      await send("POST", "/c", json, JSON.stringify({ name: "n".repeat(33) })),
+      422,
+      V2_COLLECTION_NAME_LENGTH,
+    );
   });
 
   it("refuses a collection over the plan's limit", async () => {
@@ -435,7 +456,7 @@ describe("POST /c", () => {
     await expectLegacyError(
       await call("POST", "/c", { headers: secret(account), body: { name: "two" } }),
       403,
-      "Collection limit reached for your plan",
+      COLLECTION_LIMIT,
     );
   });
 });
@@ -456,8 +477,6 @@ async function v3CollectionInfo(account: TestAccount, id: string) {
 }
 
 describe("PUT /c/<id>", () => {
-  const NEED_KEY = "Need to provide a secret-key to UPDATE Collections";
-
   it("renames with a name body", async () => {
     const account = await createAccount();
     const { id } = await v3Collection(account);
@@ -518,7 +537,11 @@ describe("PUT /c/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const { id } = await v3Collection(account);
-    await expectLegacyError(await call("PUT", `/c/${id}`, { body: { name: "x1x" } }), 401, NEED_KEY);
+    await expectLegacyError(
+      await call("PUT", `/c/${id}`, { body: { name: "x1x" } }),
+      401,
+      NEED_SECRET_TO_UPDATE_COLLECTIONS,
+    );
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: { "secret-key": "nope" }, body: { name: "x1x" } }),
       401,
@@ -527,17 +550,17 @@ describe("PUT /c/<id>", () => {
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: secret(other), body: { name: "x1x" } }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectLegacyError(
       await call("PUT", `/c/${UNKNOWN_ID}`, { headers: secret(account), body: { name: "x1x" } }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectLegacyError(
       await call("PUT", "/c/nope", { headers: secret(account), body: { name: "x1x" } }),
       422,
-      "Invalid Collection ID",
+      V2_INVALID_COLLECTION_ID,
     );
   });
 
@@ -548,20 +571,20 @@ describe("PUT /c/<id>", () => {
     const foreign = await v2Schema(other);
     for (const schemaId of ["nope", UNKNOWN_ID, foreign]) {
       const res = await call("PUT", `/c/${id}`, { headers: { ...secret(account), "schema-doc-id": schemaId } });
-      await expectLegacyError(res, 422, "Invalid Schema Doc ID");
+      await expectLegacyError(res, 422, V2_INVALID_SCHEMA_DOC_ID);
     }
     const res = await call("PUT", `/c/${id}`, { headers: { ...secret(account), "remove-schema-doc": "yes" } });
-    await expectLegacyError(res, 422, "remove-schema-doc must be true or false");
+    await expectLegacyError(res, 422, legacyNotBoolean("remove-schema-doc"));
   });
 
   it("checks a rename body as a create body", async () => {
     const account = await createAccount();
     const { id } = await v3Collection(account);
-    await expectLegacyError(await send("PUT", `/c/${id}`, secret(account)), 422, NEED_JSON);
+    await expectLegacyError(await send("PUT", `/c/${id}`, secret(account)), 422, V2_NEED_JSON);
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: secret(account), body: { title: "x" } }),
       422,
-      "You need to provide a name key.",
+      NEED_NAME_KEY,
     );
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: secret(account), body: { name: "" } }),
@@ -571,14 +594,12 @@ describe("PUT /c/<id>", () => {
     await expectLegacyError(
       await call("PUT", `/c/${id}`, { headers: secret(account), body: { name: "ab" } }),
       422,
-      "Collection Name length should be more than 2 characters and less than 33 characters",
+      V2_COLLECTION_NAME_LENGTH,
     );
   });
 });
 
 describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
-  const NAME_LENGTH = "Schema Doc Name length should be more than 2 characters and less than 33 characters";
-
   it("creates a schema doc and reads it back raw", async () => {
     const account = await createAccount();
     const res = await call("POST", "/s", {
@@ -641,18 +662,10 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
     await expectLegacyError(
       await call("POST", "/s", { headers: { name: "users" }, body: {} }),
       401,
-      "Need to provide a secret-key to CREATE a Schema",
+      NEED_SECRET_TO_CREATE_SCHEMA,
     );
-    await expectLegacyError(
-      await call("GET", `/s/${id}`),
-      401,
-      "Need to provide a secret-key to READ Schema Document.",
-    );
-    await expectLegacyError(
-      await call("PUT", `/s/${id}`, { body: {} }),
-      401,
-      "Need to provide a secret-key to UPDATE Schema Doc",
-    );
+    await expectLegacyError(await call("GET", `/s/${id}`), 401, NEED_SECRET_TO_READ_SCHEMA);
+    await expectLegacyError(await call("PUT", `/s/${id}`, { body: {} }), 401, NEED_SECRET_TO_UPDATE_SCHEMA);
     const bad = { "secret-key": "nope" };
     await expectLegacyError(
       await call("POST", "/s", { headers: { ...bad, name: "users" }, body: {} }),
@@ -667,26 +680,22 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const foreign = await v2Schema(other);
-    await expectLegacyError(
-      await call("GET", "/s/zz", { headers: secret(account) }),
-      422,
-      "Invalid Schema Document ID",
-    );
+    await expectLegacyError(await call("GET", "/s/zz", { headers: secret(account) }), 422, INVALID_SCHEMA_DOCUMENT_ID);
     await expectLegacyError(
       await call("PUT", "/s/zz", { headers: secret(account), body: {} }),
       422,
-      "Invalid Schema Document ID",
+      INVALID_SCHEMA_DOCUMENT_ID,
     );
     for (const id of [UNKNOWN_ID, foreign]) {
       await expectLegacyError(
         await call("GET", `/s/${id}`, { headers: secret(account) }),
         404,
-        "Schema Document not found",
+        SCHEMA_DOCUMENT_NOT_FOUND,
       );
       await expectLegacyError(
         await call("PUT", `/s/${id}`, { headers: secret(account), body: {} }),
         404,
-        "Schema Document not found",
+        SCHEMA_DOCUMENT_NOT_FOUND,
       );
     }
   });
@@ -696,28 +705,28 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
     await expectLegacyError(
       await call("POST", "/s", { headers: secret(account), body: {} }),
       422,
-      "You need to provide a name for the Schema Document",
+      NEED_SCHEMA_DOCUMENT_NAME,
     );
     await expectLegacyError(
       await call("POST", "/s", { headers: { ...secret(account), name: " " }, body: {} }),
       422,
-      "You need to provide a name for the Schema Document",
+      NEED_SCHEMA_DOCUMENT_NAME,
     );
     await expectLegacyError(
       await call("POST", "/s", { headers: { ...secret(account), name: "ab" }, body: {} }),
       422,
-      NAME_LENGTH,
+      V2_SCHEMA_NAME_LENGTH,
     );
     await expectLegacyError(
       await call("POST", "/s", { headers: { ...secret(account), name: "n".repeat(33) }, body: {} }),
       422,
-      NAME_LENGTH,
+      V2_SCHEMA_NAME_LENGTH,
     );
     const id = await v2Schema(account);
     await expectLegacyError(
       await call("PUT", `/s/${id}`, { headers: { ...secret(account), name: "ab" }, body: {} }),
       422,
-      NAME_LENGTH,
+      V2_SCHEMA_NAME_LENGTH,
     );
   });
 
@@ -730,16 +739,16 @@ describe("schema docs: POST /s, GET /s/<id>, PUT /s/<id>", () => {
       ["POST", "/s"],
       ["PUT", `/s/${id}`],
     ] as const) {
-      await expectLegacyError(await send(method, path, headers, '{"type":"object"}'), 422, NEED_JSON);
+      await expectLegacyError(await send(method, path, headers, '{"type":"object"}'), 422, V2_NEED_JSON);
       await expectLegacyError(await send(method, path, json, "{oops"), 422, INVALID_JSON);
-      await expectLegacyError(await send(method, path, json, '{"type":5}'), 422, "Invalid JSON Schema");
-      await expectLegacyError(await send(method, path, json, "[]"), 422, "Invalid JSON Schema");
+      await expectLegacyError(await send(method, path, json, '{"type":5}'), 422, INVALID_JSON_SCHEMA);
+      await expectLegacyError(await send(method, path, json, "[]"), 422, INVALID_JSON_SCHEMA);
     }
-    await expectLegacyError(await send("POST", "/s", json, ""), 422, "Invalid JSON Schema");
+    await expectLegacyError(await send("POST", "/s", json, ""), 422, INVALID_JSON_SCHEMA);
     await expectLegacyError(
       await send("PUT", `/s/${id}`, { ...secret(account), "Content-Type": "application/json" }, ""),
       422,
-      "Invalid JSON Schema",
+      INVALID_JSON_SCHEMA,
     );
   });
 });
@@ -774,7 +783,7 @@ describe("GET /e/<id>/versions", () => {
     await expectLegacyError(
       await call("GET", `/e/${id}/versions`, { headers: secret(account) }),
       404,
-      "No versions found",
+      NO_VERSIONS_FOUND,
     );
   });
 
@@ -782,13 +791,13 @@ describe("GET /e/<id>/versions", () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await binWithVersions(account, 1);
-    await expectLegacyError(await call("GET", `/e/${id}/versions`), 401, NEED_KEY_TO_READ);
+    await expectLegacyError(await call("GET", `/e/${id}/versions`), 401, NEED_SECRET_TO_READ);
     await expectLegacyError(await call("GET", `/e/${id}/versions`, { headers: secret(other) }), 401, INVALID_SECRET);
   });
 
   it("answers 422 for a malformed id and 404 for an unknown bin", async () => {
-    await expectLegacyError(await call("GET", "/e/bad/versions"), 422, "Invalid Bin ID");
-    await expectLegacyError(await call("GET", `/e/${UNKNOWN_ID}/versions`), 404, "Bin not found");
+    await expectLegacyError(await call("GET", "/e/bad/versions"), 422, V2_INVALID_BIN_ID);
+    await expectLegacyError(await call("GET", `/e/${UNKNOWN_ID}/versions`), 404, BIN_NOT_FOUND);
   });
 });
 
@@ -811,20 +820,12 @@ describe("GET /e/requests", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { requestQuota: 1 } })).status).toBe(200);
     const id = await v2Create(account, { a: 1 });
-    await expectLegacyError(
-      await call("GET", `/b/${id}`, { headers: secret(account) }),
-      403,
-      "Requests exhausted for this account",
-    );
+    await expectLegacyError(await call("GET", `/b/${id}`, { headers: secret(account) }), 403, REQUESTS_EXHAUSTED);
     await expectText(await call("GET", "/e/requests", { headers: secret(account) }), '{"count":0}');
   });
 
   it("needs a valid secret-key", async () => {
-    await expectLegacyError(
-      await call("GET", "/e/requests"),
-      401,
-      "Need to provide a secret-key to fetch Pending Requests Count",
-    );
+    await expectLegacyError(await call("GET", "/e/requests"), 401, NEED_SECRET_FOR_REQUESTS_COUNT);
     await expectLegacyError(
       await call("GET", "/e/requests", { headers: { "secret-key": "nope" } }),
       401,
@@ -847,13 +848,13 @@ describe("v2 routing", () => {
       ["GET", `/b/${id}/1/2`],
       ["GET", "/g/1.2.3.4"],
     ] as const) {
-      await expectLegacyError(await call(method, path, { headers: secret(account) }), 404, "Route not found");
+      await expectLegacyError(await call(method, path, { headers: secret(account) }), 404, ROUTE_NOT_FOUND);
     }
   });
 
   it("ignores X-Master-Key on a private read", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v3: true });
-    await expectLegacyError(await call("GET", `/b/${bin.id}`, { headers: master(account) }), 401, NEED_KEY_TO_READ);
+    await expectLegacyError(await call("GET", `/b/${bin.id}`, { headers: master(account) }), 401, NEED_SECRET_TO_READ);
   });
 });

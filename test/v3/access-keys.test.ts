@@ -1,39 +1,40 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
+  BAD_ACCESS,
   BASE,
   call,
   createAccount,
   createBin,
   env,
   expectError,
+  INVALID_ACCESS_KEY_ID,
+  INVALID_JSON,
+  INVALID_MASTER,
+  ISO,
+  KEY_DELETED,
+  KEY_LIMIT,
+  KEY_NAME_BLANK,
+  KEY_NAME_TOO_LONG,
+  KEY_NOT_FOUND,
+  KEY_PERMISSIONS_NOT_BOOLEAN,
   master,
+  NEED_JSON,
+  NEED_KEY_NAME,
+  NEED_MASTER,
+  NEED_MASTER_TO_DELETE_KEY,
+  NEED_MASTER_TO_LIST_KEYS,
+  NOT_YOURS,
+  okText,
   patchAccount,
+  sha256Hex,
+  sleep,
   type TestAccount,
   UNKNOWN_ID,
 } from "../helpers";
 
 // §6 Access keys: `POST /v3/a`, `GET /v3/a`, `DELETE /v3/a/<id>` (master key only), and what a key
 // deletion or a master-key rotation does to the very next request.
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const NEED_MASTER_TO_LIST = "You need to pass X-Master-Key in the header to fetch a list of Access Keys.";
-const NEED_MASTER_TO_DELETE = "You need to pass X-Master-Key in the header to delete the access key.";
-const INVALID_MASTER = "Invalid X-Master-Key provided";
-const NEED_CONTENT_TYPE = "You need to pass Content-Type set to application/json";
-const INVALID_JSON = "Invalid JSON. Please try again";
-const NEED_NAME = "You need to pass X-Key-Name header to set a name for the Access Key";
-const BLANK_NAME = "X-Key-Name cannot be blank";
-const LONG_NAME = "Name of the Access Key cannot be above 32 characters";
-const BAD_PERMISSIONS = "Access Key permissions must be booleans";
-const LIMIT_REACHED = "Access Key limit reached for your plan";
-const INVALID_ID = "Invalid Access Key Id provided";
-const KEY_NOT_FOUND = "Access Key not found";
-const BAD_ACCESS = "X-Access-Key is invalid or the bin doesn't belong to your account";
-const NOT_YOURS = "X-Master-Key is invalid or the bin doesn't belong to your account";
 
 interface Permissions {
   create: boolean;
@@ -77,14 +78,6 @@ const listed = (key: CreatedKey) => ({
   metadata: key.metadata,
 });
 
-/** Asserts a 200 JSON response and returns its exact text. */
-async function okText(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-  return text;
-}
-
 /** Permissions of a new key made with `body`, as the create response reports them. */
 async function permissionsFor(
   account: TestAccount,
@@ -94,13 +87,6 @@ async function permissionsFor(
   const res = await postKey(account, "p", body, headers);
   const created = JSON.parse(await okText(res)) as CreatedKey;
   return created.keyPermissions.bins;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 describe("POST /v3/a", () => {
@@ -192,13 +178,9 @@ describe("POST /v3/a", () => {
   it("needs Content-Type set to application/json, even for an empty body", async () => {
     const account = await createAccount();
     const body = JSON.stringify({ bins: { read: true } });
-    await expectError(await postKey(account, "k", body, { "Content-Type": "text/plain" }), 400, NEED_CONTENT_TYPE);
-    await expectError(
-      await postKey(account, "k", body, { "Content-Type": "application/jsonx" }),
-      400,
-      NEED_CONTENT_TYPE,
-    );
-    await expectError(await postKey(account, "k"), 400, NEED_CONTENT_TYPE);
+    await expectError(await postKey(account, "k", body, { "Content-Type": "text/plain" }), 400, NEED_JSON);
+    await expectError(await postKey(account, "k", body, { "Content-Type": "application/jsonx" }), 400, NEED_JSON);
+    await expectError(await postKey(account, "k"), 400, NEED_JSON);
     // A body without any Content-Type header (sent as bytes, so none is added).
     const bare = new Request(`${BASE}/v3/a`, {
       method: "POST",
@@ -206,7 +188,7 @@ describe("POST /v3/a", () => {
       body: new TextEncoder().encode(body),
     });
     expect(bare.headers.get("Content-Type")).toBeNull();
-    await expectError(await exports.default.fetch(bare), 400, NEED_CONTENT_TYPE);
+    await expectError(await exports.default.fetch(bare), 400, NEED_JSON);
     expect(JSON.parse(await okText(await listKeys(account)))).toEqual([]);
   });
 
@@ -234,19 +216,19 @@ describe("POST /v3/a", () => {
     ["one bad permission among good ones", '{"bins": {"create": true, "read": true, "update": "no"}}'],
   ])("refuses %s with 400 Access Key permissions must be booleans", async (_case, body) => {
     const account = await createAccount();
-    await expectError(await postKey(account, "k", body), 400, BAD_PERMISSIONS);
+    await expectError(await postKey(account, "k", body), 400, KEY_PERMISSIONS_NOT_BOOLEAN);
     expect(JSON.parse(await okText(await listKeys(account)))).toEqual([]);
   });
 
   it("needs X-Key-Name", async () => {
     const account = await createAccount();
-    await expectError(await postKey(account, undefined, { bins: { read: true } }), 400, NEED_NAME);
+    await expectError(await postKey(account, undefined, { bins: { read: true } }), 400, NEED_KEY_NAME);
   });
 
   it("refuses a blank X-Key-Name", async () => {
     const account = await createAccount();
-    await expectError(await postKey(account, "", { bins: {} }), 400, BLANK_NAME);
-    await expectError(await postKey(account, "   ", { bins: {} }), 400, BLANK_NAME);
+    await expectError(await postKey(account, "", { bins: {} }), 400, KEY_NAME_BLANK);
+    await expectError(await postKey(account, "   ", { bins: {} }), 400, KEY_NAME_BLANK);
   });
 
   it("accepts names of 1 and 32 code points, trimmed, and refuses 33", async () => {
@@ -254,13 +236,13 @@ describe("POST /v3/a", () => {
     expect((await newKey(account, "k")).metadata.name).toBe("k");
     expect((await newKey(account, "n".repeat(32))).metadata.name).toBe("n".repeat(32));
     expect((await newKey(account, `  ${"😀".repeat(32)}  `)).metadata.name).toBe("😀".repeat(32));
-    await expectError(await postKey(account, "n".repeat(33), {}), 400, LONG_NAME);
-    await expectError(await postKey(account, "😀".repeat(33), {}), 400, LONG_NAME);
+    await expectError(await postKey(account, "n".repeat(33), {}), 400, KEY_NAME_TOO_LONG);
+    await expectError(await postKey(account, "😀".repeat(33), {}), 400, KEY_NAME_TOO_LONG);
   });
 
   it("checks the name before the key, and the key before the body", async () => {
     const account = await createAccount();
-    await expectError(await call("POST", "/v3/a", { body: { bins: {} } }), 400, NEED_NAME);
+    await expectError(await call("POST", "/v3/a", { body: { bins: {} } }), 400, NEED_KEY_NAME);
     await expectError(await call("POST", "/v3/a", { headers: { "X-Key-Name": "k" }, body: "{" }), 401, NEED_MASTER);
     await expectError(
       await call("POST", "/v3/a", {
@@ -270,7 +252,7 @@ describe("POST /v3/a", () => {
       401,
       INVALID_MASTER,
     );
-    await expectError(await postKey(account, "k", "[]", { "Content-Type": "text/plain" }), 400, NEED_CONTENT_TYPE);
+    await expectError(await postKey(account, "k", "[]", { "Content-Type": "text/plain" }), 400, NEED_JSON);
   });
 
   it("needs X-Master-Key and ignores X-Access-Key", async () => {
@@ -304,20 +286,20 @@ describe("POST /v3/a", () => {
   it("allows 4 keys on the free plan and refuses the 5th with 403", async () => {
     const account = await createAccount();
     for (let i = 1; i <= 4; i++) await newKey(account, `k${i}`);
-    await expectError(await postKey(account, "k5", { bins: { read: true } }), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k5", { bins: { read: true } }), 403, KEY_LIMIT);
     expect((JSON.parse(await okText(await listKeys(account))) as unknown[]).length).toBe(4);
   });
 
   it("allows 4 keys on the pro plan too", async () => {
     const account = await createAccount({ plan: "pro" });
     for (let i = 1; i <= 4; i++) await newKey(account, `k${i}`);
-    await expectError(await postKey(account, "k5", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k5", {}), 403, KEY_LIMIT);
   });
 
   it("checks the body before the limit", async () => {
     const account = await createAccount();
     for (let i = 1; i <= 4; i++) await newKey(account, `k${i}`);
-    await expectError(await postKey(account, "k5", '{"bins": {"read": 1}}'), 400, BAD_PERMISSIONS);
+    await expectError(await postKey(account, "k5", '{"bins": {"read": 1}}'), 400, KEY_PERMISSIONS_NOT_BOOLEAN);
     await expectError(await postKey(account, "k5", "{"), 400, INVALID_JSON);
   });
 
@@ -325,31 +307,31 @@ describe("POST /v3/a", () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxAccessKeys: 6 } })).status).toBe(200);
     for (let i = 1; i <= 6; i++) await newKey(account, `k${i}`);
-    await expectError(await postKey(account, "k7", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k7", {}), 403, KEY_LIMIT);
 
     // Lowered under the current count: existing keys stay and keep working, new ones are refused.
     expect((await patchAccount(account.accountId, { limits: { maxAccessKeys: 2 } })).status).toBe(200);
-    await expectError(await postKey(account, "k7", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k7", {}), 403, KEY_LIMIT);
     const keys = JSON.parse(await okText(await listKeys(account))) as { accessKeyId: string }[];
     expect(keys.length).toBe(6);
     for (const { accessKeyId } of keys.slice(0, 4)) expect((await deleteKey(account, accessKeyId)).status).toBe(200);
-    await expectError(await postKey(account, "k7", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k7", {}), 403, KEY_LIMIT);
     expect((await deleteKey(account, keys[4]!.accessKeyId)).status).toBe(200);
     await newKey(account, "k7");
-    await expectError(await postKey(account, "k8", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k8", {}), 403, KEY_LIMIT);
 
     // Removing the override falls back to the plan's 4.
     expect((await patchAccount(account.accountId, { limits: { maxAccessKeys: null } })).status).toBe(200);
     await newKey(account, "k8");
     await newKey(account, "k9");
-    await expectError(await postKey(account, "k10", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k10", {}), 403, KEY_LIMIT);
   });
 
   it("frees a place when a key is deleted", async () => {
     const account = await createAccount();
     const keys: CreatedKey[] = [];
     for (let i = 1; i <= 4; i++) keys.push(await newKey(account, `k${i}`));
-    await expectError(await postKey(account, "k5", {}), 403, LIMIT_REACHED);
+    await expectError(await postKey(account, "k5", {}), 403, KEY_LIMIT);
     expect((await deleteKey(account, keys[0]!.accessKeyId)).status).toBe(200);
     expect((await newKey(account, "k5")).metadata.name).toBe("k5");
   });
@@ -359,7 +341,7 @@ describe("POST /v3/a", () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => postKey(account, `k${i}`, {})));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 403, 403, 403, 403, 403, 403]);
-    for (const res of results.filter((r) => r.status === 403)) await expectError(res, 403, LIMIT_REACHED);
+    for (const res of results.filter((r) => r.status === 403)) await expectError(res, 403, KEY_LIMIT);
     expect((JSON.parse(await okText(await listKeys(account))) as unknown[]).length).toBe(4);
   });
 
@@ -408,8 +390,8 @@ describe("GET /v3/a", () => {
   it("has its own message for a missing X-Master-Key, and ignores X-Access-Key", async () => {
     const account = await createAccount();
     const key = await newKey(account, "all", ALL);
-    await expectError(await call("GET", "/v3/a"), 401, NEED_MASTER_TO_LIST);
-    await expectError(await call("GET", "/v3/a", { headers: access(key) }), 401, NEED_MASTER_TO_LIST);
+    await expectError(await call("GET", "/v3/a"), 401, NEED_MASTER_TO_LIST_KEYS);
+    await expectError(await call("GET", "/v3/a", { headers: access(key) }), 401, NEED_MASTER_TO_LIST_KEYS);
   });
 
   it("refuses an unknown master key", async () => {
@@ -423,9 +405,7 @@ describe("DELETE /v3/a/<id>", () => {
     const key = await newKey(account, "doomed", ALL);
     const keep = await newKey(account, "kept");
     const text = await okText(await deleteKey(account, key.accessKeyId));
-    expect(text).toBe(
-      `{"metadata":{"id":"${key.accessKeyId}","name":"doomed"},"message":"Access Key deleted successfully"}`,
-    );
+    expect(text).toBe(`{"metadata":{"id":"${key.accessKeyId}","name":"doomed"},"message":"${KEY_DELETED}"}`);
     expect(await okText(await listKeys(account))).toBe(JSON.stringify([listed(keep)]));
   });
 
@@ -433,16 +413,14 @@ describe("DELETE /v3/a/<id>", () => {
     const account = await createAccount();
     const key = await newKey(account, "upper");
     const text = await okText(await deleteKey(account, key.accessKeyId.toUpperCase()));
-    expect(text).toBe(
-      `{"metadata":{"id":"${key.accessKeyId}","name":"upper"},"message":"Access Key deleted successfully"}`,
-    );
+    expect(text).toBe(`{"metadata":{"id":"${key.accessKeyId}","name":"upper"},"message":"${KEY_DELETED}"}`);
   });
 
   it("refuses a malformed id with 400, before checking the key", async () => {
     const account = await createAccount();
     for (const id of ["abc", `${UNKNOWN_ID}0`, "g".repeat(24), UNKNOWN_ID.slice(1)]) {
-      await expectError(await deleteKey(account, id), 400, INVALID_ID);
-      await expectError(await call("DELETE", `/v3/a/${id}`), 400, INVALID_ID);
+      await expectError(await deleteKey(account, id), 400, INVALID_ACCESS_KEY_ID);
+      await expectError(await call("DELETE", `/v3/a/${id}`), 400, INVALID_ACCESS_KEY_ID);
     }
   });
 
@@ -467,11 +445,11 @@ describe("DELETE /v3/a/<id>", () => {
   it("has its own message for a missing X-Master-Key, and ignores X-Access-Key", async () => {
     const account = await createAccount();
     const key = await newKey(account, "all", ALL);
-    await expectError(await call("DELETE", `/v3/a/${key.accessKeyId}`), 401, NEED_MASTER_TO_DELETE);
+    await expectError(await call("DELETE", `/v3/a/${key.accessKeyId}`), 401, NEED_MASTER_TO_DELETE_KEY);
     await expectError(
       await call("DELETE", `/v3/a/${key.accessKeyId}`, { headers: access(key) }),
       401,
-      NEED_MASTER_TO_DELETE,
+      NEED_MASTER_TO_DELETE_KEY,
     );
     expect(await okText(await listKeys(account))).toBe(JSON.stringify([listed(key)]));
   });
@@ -535,8 +513,8 @@ describe("access keys on account routes", () => {
       ],
       ["GET /v3/s/<id>", call("GET", `/v3/s/${UNKNOWN_ID}`, { headers }), NEED_MASTER],
       ["POST /v3/a", call("POST", "/v3/a", { headers: { ...headers, "X-Key-Name": "k" }, body: {} }), NEED_MASTER],
-      ["GET /v3/a", call("GET", "/v3/a", { headers }), NEED_MASTER_TO_LIST],
-      ["DELETE /v3/a/<id>", call("DELETE", `/v3/a/${key.accessKeyId}`, { headers }), NEED_MASTER_TO_DELETE],
+      ["GET /v3/a", call("GET", "/v3/a", { headers }), NEED_MASTER_TO_LIST_KEYS],
+      ["DELETE /v3/a/<id>", call("DELETE", `/v3/a/${key.accessKeyId}`, { headers }), NEED_MASTER_TO_DELETE_KEY],
       ["GET /v3/l", call("GET", "/v3/l", { headers }), NEED_MASTER],
       ["GET /v3/account/usage", call("GET", "/v3/account/usage", { headers }), NEED_MASTER],
       ["POST /v3/account/master-key/rotate", call("POST", "/v3/account/master-key/rotate", { headers }), NEED_MASTER],

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
+import {
+  BAD_ACCESS,
+  BAD_MASTER,
+  BIN_DELETED,
+  call,
+  createAccessKey,
+  createAccount,
+  createBin,
+  expectError,
+  FORBIDDEN,
+  master,
+  NO_KEY,
+  randomKey,
+  type TestAccount,
+} from "../helpers";
 
 // The v3 authorisation matrix of contract §2.2 and the key table of §3.0: every bin operation ×
 // every kind of key presented × private/public bin, each case with its own accounts and real
@@ -12,26 +26,6 @@ type Who = "owner" | "stranger";
 
 const OPERATIONS: Operation[] = ["create", "read", "update", "delete"];
 const PRIVACIES: Privacy[] = ["private", "public"];
-
-const NO_KEY: Record<Operation, string> = {
-  create: "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-  read: "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-  update: "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
-  delete: "You need to pass X-Master-Key or X-Access-Key in the header to delete a bin",
-};
-const BAD_MASTER: Record<Operation, string> = {
-  create: "Invalid X-Master-Key provided",
-  read: "X-Master-Key is invalid or the bin doesn't belong to your account",
-  update: "Invalid X-Master-Key provided or the bin does not belong to your account",
-  delete: "X-Master-Key is invalid or the bin doesn't belong to your account",
-};
-const BAD_ACCESS = "X-Access-Key is invalid or the bin doesn't belong to your account";
-const FORBIDDEN: Record<Operation, string> = {
-  create: "X-Access-Key passed does not have permission to create a bin",
-  read: "X-Access-Key passed does not have permission to read the bin",
-  update: "X-Access-Key passed does not have permission to update the bin",
-  delete: "X-Access-Key passed does not have permission to delete the bin",
-};
 
 /** What a case must produce: success (for create: which account owns the new bin), or an exact error. */
 type Outcome = { ok: Who } | { status: 401 | 403; message: string };
@@ -46,15 +40,6 @@ interface Fixture {
   ownerWithout: string;
   /** The stranger's key holding every permission. */
   strangerAll: string;
-}
-
-/** 43 characters of base64url: the shape of a real key, matching no account and no access key. */
-function unknownKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 }
 
 const m = (key: string) => ({ "X-Master-Key": key });
@@ -83,7 +68,7 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown master key",
-    headers: () => m(unknownKey()),
+    headers: () => m(randomKey()),
     expect: {
       create: { status: 401, message: BAD_MASTER.create },
       read: { status: 401, message: BAD_MASTER.read },
@@ -93,7 +78,7 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown access key",
-    headers: () => a(unknownKey()),
+    headers: () => a(randomKey()),
     expect: {
       create: { status: 401, message: BAD_ACCESS },
       read: { status: 401, message: BAD_ACCESS },
@@ -148,12 +133,12 @@ const KEY_CASES: {
   },
   {
     keys: "an unknown master key and the owner's access key with the permission",
-    headers: (f) => ({ ...m(unknownKey()), ...a(f.ownerWith) }),
+    headers: (f) => ({ ...m(randomKey()), ...a(f.ownerWith) }),
     expect: { create: { ok: "owner" }, read: { ok: "owner" }, update: { ok: "owner" }, delete: { ok: "owner" } },
   },
   {
     keys: "an unknown master key and an unknown access key",
-    headers: () => ({ ...m(unknownKey()), ...a(unknownKey()) }),
+    headers: () => ({ ...m(randomKey()), ...a(randomKey()) }),
     expect: {
       create: { status: 401, message: BAD_MASTER.create },
       read: { status: 401, message: BAD_MASTER.read },
@@ -213,24 +198,16 @@ const cases: Case[] = OPERATIONS.flatMap((operation) =>
 
 const PERMISSIONS: Operation[] = ["create", "read", "update", "delete"];
 
-async function accessKey(account: TestAccount, permissions: Operation[]): Promise<string> {
-  const bins = Object.fromEntries(PERMISSIONS.map((p) => [p, permissions.includes(p)]));
-  const res = await call("POST", "/v3/a", { headers: { ...master(account), "X-Key-Name": "matrix" }, body: { bins } });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: unknown } };
-  expect(body.keyPermissions.bins).toEqual(bins);
-  return body.accessKey;
-}
-
 async function fixture(operation: Operation): Promise<Fixture> {
   const [owner, stranger] = await Promise.all([createAccount(), createAccount()]);
   const [ownerWith, ownerWithout, strangerAll] = await Promise.all([
-    accessKey(owner, [operation]),
-    accessKey(
+    createAccessKey(owner, [operation], "matrix"),
+    createAccessKey(
       owner,
       PERMISSIONS.filter((p) => p !== operation),
+      "matrix",
     ),
-    accessKey(stranger, PERMISSIONS),
+    createAccessKey(stranger, PERMISSIONS, "matrix"),
   ]);
   return { owner, stranger, ownerWith, ownerWithout, strangerAll };
 }
@@ -326,7 +303,7 @@ describe(`authorisation matrix (${cases.length} cases: ${OPERATIONS.length} oper
         expect(await storedRecord(f.owner, bin!.id)).toEqual(UPDATED);
         break;
       case "delete":
-        expect(text).toBe(`{"metadata":{"id":"${bin!.id}","versionsDeleted":0},"message":"Bin deleted successfully"}`);
+        expect(text).toBe(`{"metadata":{"id":"${bin!.id}","versionsDeleted":0},"message":"${BIN_DELETED}"}`);
         expect(await storedRecord(f.owner, bin!.id)).toBeNull();
         break;
     }

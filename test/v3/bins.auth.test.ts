@@ -1,59 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
+import {
+  access,
+  BAD_ACCESS,
+  BAD_MASTER,
+  BIN_DELETED,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  call,
+  createAccessKey,
+  createAccount,
+  createBin,
+  expectError,
+  FORBIDDEN,
+  INVALID_MASTER,
+  master,
+  NEED_MASTER,
+  NEED_MASTER_FOR_COUNT,
+  NO_KEY,
+  NOT_YOURS,
+  randomKey,
+  type TestAccount,
+} from "../helpers";
 
 // The key table of contract §3.0 and the owner-only rules of §3.5–§3.8, for v3 bins.
 
-const NO_KEY = {
-  create: "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-  read: "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-  update: "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
-  delete: "You need to pass X-Master-Key or X-Access-Key in the header to delete a bin",
-};
-const BAD_MASTER = {
-  create: "Invalid X-Master-Key provided",
-  read: "X-Master-Key is invalid or the bin doesn't belong to your account",
-  update: "Invalid X-Master-Key provided or the bin does not belong to your account",
-  delete: "X-Master-Key is invalid or the bin doesn't belong to your account",
-};
-const BAD_ACCESS = "X-Access-Key is invalid or the bin doesn't belong to your account";
-const FORBIDDEN = {
-  create: "X-Access-Key passed does not have permission to create a bin",
-  read: "X-Access-Key passed does not have permission to read the bin",
-  update: "X-Access-Key passed does not have permission to update the bin",
-  delete: "X-Access-Key passed does not have permission to delete the bin",
-};
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const INVALID_MASTER = "Invalid X-Master-Key provided";
-const NOT_YOURS = "X-Master-Key is invalid or the bin doesn't belong to your account";
-const NEED_MASTER_FOR_COUNT = "You need to pass X-Master-Key in the header to get version count for the private bin";
-
 type Operation = "read" | "update" | "delete";
-type Permission = "create" | "read" | "update" | "delete";
-
-/** 43 characters of base64url: the shape of a real key, matching no account. */
-function randomKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-/** A real access key of `account`'s, made through `POST /v3/a` (§6.1), holding exactly `permissions`. */
-async function createAccessKey(account: TestAccount, permissions: Permission[]): Promise<string> {
-  const bins = { create: false, read: false, update: false, delete: false };
-  for (const p of permissions) bins[p] = true;
-  const res = await call("POST", "/v3/a", {
-    headers: { ...master(account), "X-Key-Name": "test key" },
-    body: { bins },
-  });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { accessKey: string; keyPermissions: { bins: typeof bins } };
-  expect(body.keyPermissions.bins).toEqual(bins);
-  return body.accessKey;
-}
-
-const access = (key: string) => ({ "X-Access-Key": key });
 
 /** The request for a bin operation; updates send a fresh record. */
 function binRequest(operation: Operation, id: string, headers: Record<string, string>): Promise<Response> {
@@ -221,7 +191,7 @@ describe("public bins", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       metadata: { id: ctx.bin.id, versionsDeleted: 0 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
   });
 });
@@ -464,13 +434,9 @@ describe("access keys", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       metadata: { id: bin.id, versionsDeleted: 0 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
-    await expectError(
-      await binRequest("read", bin.id, master(owner)),
-      404,
-      "Bin not found or it doesn't belong to your account",
-    );
+    await expectError(await binRequest("read", bin.id, master(owner)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 });
 

@@ -1,55 +1,59 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
-  ADMIN_KEY,
   BASE,
+  BIN_BLANK,
+  BIN_NAME_INVALID,
+  BIN_NOT_FOUND,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BIN_PRIVATE_NOT_BOOLEAN,
+  BIN_VERSION_INVALID,
+  BIN_VERSION_NOT_FOUND,
+  BIN_VERSIONING_NOT_BOOLEAN,
+  BODY_TOO_LARGE,
   call,
   createAccount,
   createBin,
+  DOT_PATH_INVALID,
   expectError,
+  FREE_CREATE_TOO_LARGE,
+  FREE_UPDATE_TOO_LARGE,
+  freeCreateOver,
+  freeUpdateOver,
+  INVALID_BIN_ID,
+  INVALID_COLLECTION_ID,
+  INVALID_JSON,
+  INVALID_MASTER,
+  JSON_PATH_INVALID,
   master,
+  NEED_BIN_NAME,
+  NEED_BIN_PRIVATE,
+  NEED_JSON,
+  NEED_MASTER,
+  NEED_MASTER_FOR_COUNT,
+  NO_KEY,
+  NOT_OBJECT_OR_ARRAY,
+  NOT_YOURS,
+  PATH_NOT_FOUND,
+  PRECONDITION_FAILED,
+  PRESERVE_LATEST_NOT_BOOLEAN,
+  PRO_TOO_LARGE,
   patchAccount,
+  ROUTE_NOT_FOUND,
+  recordOfSize,
+  recordSizeOver,
+  recordText,
+  send,
+  storageOf,
   type TestAccount,
   UNKNOWN_ID,
+  versionCount,
 } from "../helpers";
 
-const NOT_FOUND = "Bin not found or it doesn't belong to your account";
-const NEED_JSON = "You need to pass Content-Type set to application/json";
-const BLANK = "Bin cannot be blank";
-const INVALID_JSON = "Invalid JSON. Please try again";
-const SCALAR = "Record must be a JSON object or array";
-const BAD_NAME = "X-Bin-Name cannot be blank or over 128 characters";
 const MAX_REQUEST_BYTES = 10_485_760;
-
-/** A request whose body is bytes, so no Content-Type is added unless given. */
-function send(method: string, path: string, headers: Record<string, string>, body: string): Promise<Response> {
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, { method, headers, body: new TextEncoder().encode(body) }),
-  );
-}
-
-/** A JSON object whose compact form is exactly `bytes` long (minimum 8): `{"a":"xxx…"}`. */
-const recordOfSize = (bytes: number) => ({ a: "x".repeat(bytes - 8) });
 
 const read = (account: TestAccount | null, path: string, headers: Record<string, string> = {}) =>
   call("GET", `/v3/b/${path}`, { headers: { ...(account ? master(account) : {}), ...headers } });
-
-async function storedText(account: TestAccount, id: string): Promise<string> {
-  const res = await read(account, id, { "X-Bin-Meta": "false" });
-  expect(res.status).toBe(200);
-  return res.text();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
-async function usage(account: TestAccount): Promise<{ bins: number; storageBytes: number }> {
-  const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
-  const { bins, storageBytes } = ((await res.json()) as { usage: { bins: number; storageBytes: number } }).usage;
-  return { bins, storageBytes };
-}
 
 // Record body rules R1–R5 (§1.2): [description, Content-Type (null = none), body, status, message].
 const BODY_RULES: [string, string | null, string, number, string][] = [
@@ -59,17 +63,17 @@ const BODY_RULES: [string, string | null, string, number, string][] = [
   ["text/plain with an empty body gives R1 before R2", "text/plain", "", 400, NEED_JSON],
   ["application/jsonp gives R1", "application/jsonp", '{"a":1}', 400, NEED_JSON],
   ["application/merge-patch+json gives R1", "application/merge-patch+json", '{"a":1}', 400, NEED_JSON],
-  ["an empty body gives R2", "application/json", "", 400, BLANK],
-  ["a whitespace-only body gives R2", "application/json", " \n\t\r ", 400, BLANK],
+  ["an empty body gives R2", "application/json", "", 400, BIN_BLANK],
+  ["a whitespace-only body gives R2", "application/json", " \n\t\r ", 400, BIN_BLANK],
   ["invalid JSON gives R3", "application/json", '{"a":', 400, INVALID_JSON],
   ["single-quoted JSON gives R3", "application/json", "{'a':1}", 400, INVALID_JSON],
   ["trailing garbage gives R3", "application/json", '{"a":1} x', 400, INVALID_JSON],
-  ["{} gives R4", "application/json", "{}", 400, BLANK],
-  ["{} with whitespace gives R4", "application/json", " { \n } ", 400, BLANK],
-  ["a string gives R5", "application/json", '"text"', 400, SCALAR],
-  ["a number gives R5", "application/json", "42", 400, SCALAR],
-  ["a boolean gives R5", "application/json", "true", 400, SCALAR],
-  ["null gives R5", "application/json", "null", 400, SCALAR],
+  ["{} gives R4", "application/json", "{}", 400, BIN_BLANK],
+  ["{} with whitespace gives R4", "application/json", " { \n } ", 400, BIN_BLANK],
+  ["a string gives R5", "application/json", '"text"', 400, NOT_OBJECT_OR_ARRAY],
+  ["a number gives R5", "application/json", "42", 400, NOT_OBJECT_OR_ARRAY],
+  ["a boolean gives R5", "application/json", "true", 400, NOT_OBJECT_OR_ARRAY],
+  ["null gives R5", "application/json", "null", 400, NOT_OBJECT_OR_ARRAY],
 ];
 
 describe("record body rules on POST /v3/b", () => {
@@ -78,7 +82,7 @@ describe("record body rules on POST /v3/b", () => {
       const account = await createAccount();
       const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
       await expectError(await send("POST", "/v3/b", headers, body), status, message);
-      expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+      expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
     });
   }
 
@@ -102,7 +106,7 @@ describe("record body rules on PUT /v3/b/<id>", () => {
       const bin = await createBin(account, { kept: true });
       const headers = { ...master(account), ...(contentType ? { "Content-Type": contentType } : {}) };
       await expectError(await send("PUT", `/v3/b/${bin.id}`, headers, body), status, message);
-      expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+      expect(await recordText(account, bin.id)).toBe('{"kept":true}');
     });
   }
 
@@ -125,8 +129,8 @@ describe("the request body cap", () => {
       { ...master(account), "Content-Type": "application/json" },
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
-    await expectError(res, 413, "Request body too large");
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    await expectError(res, 413, BODY_TOO_LARGE);
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("reads a body of exactly 10485760 bytes and applies the body rules to it", async () => {
@@ -137,7 +141,7 @@ describe("the request body cap", () => {
       { ...master(account), "Content-Type": "application/json" },
       " ".repeat(MAX_REQUEST_BYTES),
     );
-    await expectError(res, 400, BLANK);
+    await expectError(res, 400, BIN_BLANK);
   });
 
   it("judges the cap by a declared Content-Length before reading", async () => {
@@ -156,8 +160,8 @@ describe("the request body cap", () => {
         duplex: "half",
       } as RequestInit),
     );
-    await expectError(res, 413, "Request body too large");
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    await expectError(res, 413, BODY_TOO_LARGE);
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("refuses an update body over the cap with 413 and keeps the record", async () => {
@@ -169,8 +173,8 @@ describe("the request body cap", () => {
       { ...master(account), "Content-Type": "application/json" },
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
-    await expectError(res, 413, "Request body too large");
-    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+    await expectError(res, 413, BODY_TOO_LARGE);
+    expect(await recordText(account, bin.id)).toBe('{"kept":true}');
   });
 
   it("checks the cap before header values and keys", async () => {
@@ -180,7 +184,7 @@ describe("the request body cap", () => {
       { "Content-Type": "application/json", "X-Bin-Private": "maybe" },
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
-    await expectError(res, 413, "Request body too large");
+    await expectError(res, 413, BODY_TOO_LARGE);
   });
 
   it("checks the id before the cap", async () => {
@@ -190,7 +194,7 @@ describe("the request body cap", () => {
       { "Content-Type": "application/json" },
       " ".repeat(MAX_REQUEST_BYTES + 1),
     );
-    await expectError(res, 400, "Invalid Bin Id provided");
+    await expectError(res, 400, INVALID_BIN_ID);
   });
 });
 
@@ -202,9 +206,9 @@ describe("header values", () => {
         headers: { ...master(account), "X-Bin-Private": value },
         body: { a: 1 },
       });
-      await expectError(res, 400, "X-Bin-Private must be true or false");
+      await expectError(res, 400, BIN_PRIVATE_NOT_BOOLEAN);
     }
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("treats an empty X-Bin-Private as absent on create", async () => {
@@ -220,8 +224,8 @@ describe("header values", () => {
       headers: { ...master(account), "X-Bin-Versioning": "1" },
       body: { a: 2 },
     });
-    await expectError(res, 400, "X-Bin-Versioning must be true or false");
-    expect(await storedText(account, bin.id)).toBe('{"kept":true}');
+    await expectError(res, 400, BIN_VERSIONING_NOT_BOOLEAN);
+    expect(await recordText(account, bin.id)).toBe('{"kept":true}');
   });
 
   it("refuses an X-Preserve-Latest other than true or false and keeps the versions", async () => {
@@ -234,7 +238,7 @@ describe("header values", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}/versions`, {
       headers: { ...master(account), "X-Preserve-Latest": "maybe" },
     });
-    await expectError(res, 400, "X-Preserve-Latest must be true or false");
+    await expectError(res, 400, PRESERVE_LATEST_NOT_BOOLEAN);
     expect(await versionCount(account, bin.id)).toBe(1);
   });
 
@@ -244,7 +248,7 @@ describe("header values", () => {
     const res = await call("PUT", `/v3/b/${bin.id}/meta/privacy`, {
       headers: { ...master(account), "X-Bin-Private": "public" },
     });
-    await expectError(res, 400, "X-Bin-Private must be true or false");
+    await expectError(res, 400, BIN_PRIVATE_NOT_BOOLEAN);
   });
 
   it("asks for X-Bin-Private on the privacy route when it is missing or empty", async () => {
@@ -252,7 +256,7 @@ describe("header values", () => {
     const bin = await createBin(account);
     for (const headers of [{}, { "X-Bin-Private": "" }] as Record<string, string>[]) {
       const res = await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), ...headers } });
-      await expectError(res, 400, "You need to provide X-Bin-Private header to change the Bin privacy");
+      await expectError(res, 400, NEED_BIN_PRIVATE);
     }
   });
 });
@@ -262,7 +266,7 @@ describe("X-Bin-Name", () => {
     const account = await createAccount();
     for (const name of ["", "   "]) {
       const res = await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Name": name }, body: { a: 1 } });
-      await expectError(res, 400, BAD_NAME);
+      await expectError(res, 400, BIN_NAME_INVALID);
     }
   });
 
@@ -273,7 +277,7 @@ describe("X-Bin-Name", () => {
       headers: { ...master(account), "X-Bin-Name": "n".repeat(129) },
       body: { a: 1 },
     });
-    await expectError(res, 400, BAD_NAME);
+    await expectError(res, 400, BIN_NAME_INVALID);
   });
 
   it("counts code points, not UTF-16 units: 128 emoji are accepted and 129 refused", async () => {
@@ -285,7 +289,7 @@ describe("X-Bin-Name", () => {
       headers: { ...master(account), "X-Bin-Name": "😀".repeat(129) },
       body: { a: 1 },
     });
-    await expectError(res, 400, BAD_NAME);
+    await expectError(res, 400, BIN_NAME_INVALID);
   });
 
   it("counts the name after trimming", async () => {
@@ -298,7 +302,7 @@ describe("X-Bin-Name", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: master(account) });
-    await expectError(res, 400, "You need to pass X-Bin-Name header to Update the Bin Name");
+    await expectError(res, 400, NEED_BIN_NAME);
   });
 
   it("refuses a blank or 129-code-point name on rename and keeps the old name", async () => {
@@ -308,7 +312,7 @@ describe("X-Bin-Name", () => {
       const res = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
         headers: { ...master(account), "X-Bin-Name": name },
       });
-      await expectError(res, 400, BAD_NAME);
+      await expectError(res, 400, BIN_NAME_INVALID);
     }
     const renamed = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
       headers: { ...master(account), "X-Bin-Name": "😀".repeat(128) },
@@ -325,22 +329,21 @@ describe("X-Collection-Id on create", () => {
         headers: { ...master(account), "X-Collection-Id": collectionId },
         body: { a: 1 },
       });
-      await expectError(res, 400, "Invalid Collection Id provided");
+      await expectError(res, 400, INVALID_COLLECTION_ID);
     }
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 
   it("checks a malformed collection id before the key", async () => {
     await expectError(
       await call("POST", "/v3/b", { headers: { "X-Collection-Id": "abc" }, body: { a: 1 } }),
       400,
-      "Invalid Collection Id provided",
+      INVALID_COLLECTION_ID,
     );
   });
 });
 
 describe("master-key messages of the owner-only routes", () => {
-  const NOT_YOURS = "X-Master-Key is invalid or the bin doesn't belong to your account";
   const ownerOnly: [string, (id: string) => string, Record<string, string>][] = [
     ["DELETE", (id) => `/v3/b/${id}/versions`, {}],
     ["PUT", (id) => `/v3/b/${id}/meta/name`, { "X-Bin-Name": "n" }],
@@ -353,8 +356,8 @@ describe("master-key messages of the owner-only routes", () => {
     const bin = await createBin(owner, { a: 1 }, { "X-Bin-Private": "false" });
     for (const [method, path, headers] of ownerOnly) {
       for (const [keys, message] of [
-        [{}, "You need to pass X-Master-Key in the header"],
-        [{ "X-Master-Key": "not-a-real-key" }, "Invalid X-Master-Key provided"],
+        [{}, NEED_MASTER],
+        [{ "X-Master-Key": "not-a-real-key" }, INVALID_MASTER],
         [master(stranger), NOT_YOURS],
       ] as const) {
         const res = await call(method, path(bin.id), { headers: { ...headers, ...keys } });
@@ -374,11 +377,7 @@ describe("master-key messages of the owner-only routes", () => {
     const stranger = await createAccount();
     const bin = await createBin(owner);
     const count = (headers: Record<string, string>) => call("GET", `/v3/b/${bin.id}/versions/count`, { headers });
-    await expectError(
-      await count({}),
-      401,
-      "You need to pass X-Master-Key in the header to get version count for the private bin",
-    );
+    await expectError(await count({}), 401, NEED_MASTER_FOR_COUNT);
     await expectError(await count({ "X-Master-Key": "not-a-real-key" }), 401, NOT_YOURS);
     await expectError(await count(master(stranger)), 401, NOT_YOURS);
   });
@@ -407,7 +406,7 @@ describe("bin ids", () => {
         expect({ route: `${method} ${path(id)}`, status: res.status, text }).toEqual({
           route: `${method} ${path(id)}`,
           status: 400,
-          text: '{"message":"Invalid Bin Id provided"}',
+          text: JSON.stringify({ message: INVALID_BIN_ID }),
         });
       }
     }
@@ -415,7 +414,7 @@ describe("bin ids", () => {
 
   it("refuses a malformed id with a valid key too", async () => {
     const account = await createAccount();
-    await expectError(await read(account, "0123456789ABCDEF0123456Z"), 400, "Invalid Bin Id provided");
+    await expectError(await read(account, "0123456789ABCDEF0123456Z"), 400, INVALID_BIN_ID);
   });
 
   it("accepts an upper-case id on the owner-only routes", async () => {
@@ -438,45 +437,41 @@ describe("version segments", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     for (const version of ["abc", "-1", "1234567890", "1.5", "LATEST", "0x1", "+1", "1e3"]) {
-      await expectError(await read(account, `${bin.id}/${version}`), 400, "Bin version is invalid");
+      await expectError(await read(account, `${bin.id}/${version}`), 400, BIN_VERSION_INVALID);
     }
   });
 
   it("checks the version format before looking up the bin or the key", async () => {
-    await expectError(await read(null, `${UNKNOWN_ID}/abc`), 400, "Bin version is invalid");
+    await expectError(await read(null, `${UNKNOWN_ID}/abc`), 400, BIN_VERSION_INVALID);
   });
 
   it("answers Bin version not found beyond the latest version", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    await expectError(await read(account, `${bin.id}/1`), 404, "Bin version not found");
+    await expectError(await read(account, `${bin.id}/1`), 404, BIN_VERSION_NOT_FOUND);
     await call("PUT", `/v3/b/${bin.id}`, {
       headers: { ...master(account), "X-Bin-Versioning": "true" },
       body: { v: 1 },
     });
-    await expectError(await read(account, `${bin.id}/2`), 404, "Bin version not found");
-    await expectError(await read(account, `${bin.id}/999999999`), 404, "Bin version not found");
+    await expectError(await read(account, `${bin.id}/2`), 404, BIN_VERSION_NOT_FOUND);
+    await expectError(await read(account, `${bin.id}/999999999`), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("answers Bin version not found for a public bin without a key", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    await expectError(await read(null, `${bin.id}/5`), 404, "Bin version not found");
+    await expectError(await read(null, `${bin.id}/5`), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("authorises before revealing whether a version of a private bin exists", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    await expectError(
-      await read(null, `${bin.id}/5`),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await read(null, `${bin.id}/5`), 401, NO_KEY.read);
   });
 
   it("answers the bin's 404 for a version of an unknown bin", async () => {
     const account = await createAccount();
-    await expectError(await read(account, `${UNKNOWN_ID}/1`), 404, NOT_FOUND);
+    await expectError(await read(account, `${UNKNOWN_ID}/1`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 });
 
@@ -485,11 +480,7 @@ describe("X-JSON-Path and X-Dot-Path errors", () => {
     const account = await createAccount();
     const bin = await createBin(account, { tweets: [{ category: "x" }] });
     for (const path of ['$.tweets[?(@.category=="x"', "$..[", "$.tweets[", "$.a[?(alert(1))]", "$$", "$.tweets[0"]) {
-      await expectError(
-        await read(account, bin.id, { "X-JSON-Path": path }),
-        400,
-        "Invalid X-JSON-Path expression passed",
-      );
+      await expectError(await read(account, bin.id, { "X-JSON-Path": path }), 400, JSON_PATH_INVALID);
     }
   });
 
@@ -499,11 +490,7 @@ describe("X-JSON-Path and X-Dot-Path errors", () => {
     const ok = await read(account, bin.id, { "X-Bin-Meta": "false", "X-JSON-Path": `$.${"a".repeat(998)}` });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("[]");
-    await expectError(
-      await read(account, bin.id, { "X-JSON-Path": `$.${"a".repeat(999)}` }),
-      400,
-      "Invalid X-JSON-Path expression passed",
-    );
+    await expectError(await read(account, bin.id, { "X-JSON-Path": `$.${"a".repeat(999)}` }), 400, JSON_PATH_INVALID);
   });
 
   it("refuses an invalid X-JSON-Path even when X-Dot-Path is valid", async () => {
@@ -512,7 +499,7 @@ describe("X-JSON-Path and X-Dot-Path errors", () => {
     await expectError(
       await read(account, bin.id, { "X-JSON-Path": "$..[", "X-Dot-Path": "a" }),
       400,
-      "Invalid X-JSON-Path expression passed",
+      JSON_PATH_INVALID,
     );
   });
 
@@ -520,27 +507,37 @@ describe("X-JSON-Path and X-Dot-Path errors", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     for (const path of ["", "a".repeat(1001)]) {
-      await expectError(
-        await read(account, bin.id, { "X-Dot-Path": path }),
-        400,
-        "Invalid X-Dot-Path expression passed",
-      );
+      await expectError(await read(account, bin.id, { "X-Dot-Path": path }), 400, DOT_PATH_INVALID);
     }
-    await expectError(
-      await read(account, bin.id, { "X-Dot-Path": "a".repeat(1000) }),
-      404,
-      "Path not found in the record",
-    );
+    await expectError(await read(account, bin.id, { "X-Dot-Path": "a".repeat(1000) }), 404, PATH_NOT_FOUND);
   });
 
   it("answers Path not found in the record with metadata off too", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: [1] });
+    await expectError(await read(account, bin.id, { "X-Dot-Path": "a.1", "X-Bin-Meta": "false" }), 404, PATH_NOT_FOUND);
+  });
+
+  it("refuses an X-JSON-Path whose selection would multiply the record many times over", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { a: "x".repeat(50_000) });
+    const repeated = `$[${Array(200).fill("'a'").join(",")}]`;
     await expectError(
-      await read(account, bin.id, { "X-Dot-Path": "a.1", "X-Bin-Meta": "false" }),
-      404,
-      "Path not found in the record",
+      await call("GET", `/v3/b/${bin.id}`, { headers: { ...master(account), "X-JSON-Path": repeated } }),
+      400,
+      JSON_PATH_INVALID,
     );
+    // A modest repetition is still answered, each match in full.
+    const res = await call("GET", `/v3/b/${bin.id}`, {
+      headers: { ...master(account), "X-JSON-Path": "$['a','a']", "X-Bin-Meta": "false" },
+    });
+    expect(await res.json()).toEqual(["x".repeat(50_000), "x".repeat(50_000)]);
+    // The expression itself is valid and within the length limit: over a small record it is answered.
+    const small = await createBin(account, { a: "x" });
+    const answered = await call("GET", `/v3/b/${small.id}`, {
+      headers: { ...master(account), "X-JSON-Path": repeated, "X-Bin-Meta": "false" },
+    });
+    expect(await answered.json()).toEqual(Array(200).fill("x"));
   });
 });
 
@@ -548,15 +545,15 @@ describe("unknown bins", () => {
   it("answers each route's 404 for a well-formed unknown id", async () => {
     const account = await createAccount();
     const cases: [string, string, Record<string, string>, unknown, string][] = [
-      ["GET", `/v3/b/${UNKNOWN_ID}`, {}, undefined, NOT_FOUND],
-      ["GET", `/v3/b/${UNKNOWN_ID}/latest`, {}, undefined, NOT_FOUND],
-      ["GET", `/v3/b/${UNKNOWN_ID}/0`, {}, undefined, NOT_FOUND],
-      ["PUT", `/v3/b/${UNKNOWN_ID}`, {}, { a: 1 }, "Bin not found"],
-      ["DELETE", `/v3/b/${UNKNOWN_ID}`, {}, undefined, NOT_FOUND],
-      ["GET", `/v3/b/${UNKNOWN_ID}/versions/count`, {}, undefined, NOT_FOUND],
-      ["DELETE", `/v3/b/${UNKNOWN_ID}/versions`, {}, undefined, NOT_FOUND],
-      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/name`, { "X-Bin-Name": "n" }, undefined, NOT_FOUND],
-      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, { "X-Bin-Private": "true" }, undefined, NOT_FOUND],
+      ["GET", `/v3/b/${UNKNOWN_ID}`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["GET", `/v3/b/${UNKNOWN_ID}/latest`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["GET", `/v3/b/${UNKNOWN_ID}/0`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["PUT", `/v3/b/${UNKNOWN_ID}`, {}, { a: 1 }, BIN_NOT_FOUND],
+      ["DELETE", `/v3/b/${UNKNOWN_ID}`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["GET", `/v3/b/${UNKNOWN_ID}/versions/count`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["DELETE", `/v3/b/${UNKNOWN_ID}/versions`, {}, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/name`, { "X-Bin-Name": "n" }, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
+      ["PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, { "X-Bin-Private": "true" }, undefined, BIN_NOT_FOUND_OR_NOT_YOURS],
     ];
     for (const [method, path, headers, body, message] of cases) {
       const res = await call(method, path, { headers: { ...master(account), ...headers }, body });
@@ -572,11 +569,15 @@ describe("unknown bins", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     expect((await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) })).status).toBe(200);
-    await expectError(await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) }), 404, NOT_FOUND);
+    await expectError(
+      await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) }),
+      404,
+      BIN_NOT_FOUND_OR_NOT_YOURS,
+    );
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { a: 1 } }),
       404,
-      "Bin not found",
+      BIN_NOT_FOUND,
     );
   });
 });
@@ -607,30 +608,48 @@ describe("unknown routes", () => {
       expect({ route: `${method} ${path}`, status: res.status, text: await res.text() }).toEqual({
         route: `${method} ${path}`,
         status: 404,
-        text: '{"message":"Route not found"}',
+        text: JSON.stringify({ message: ROUTE_NOT_FOUND }),
       });
     }
-    expect(await storedText(account, bin.id)).toBe('{"hello":"world"}');
+    expect(await recordText(account, bin.id)).toBe('{"hello":"world"}');
   });
 
   it("renders Route not found in the v3 shape with CORS", async () => {
-    await expectError(await call("PATCH", "/v3/b"), 404, "Route not found");
+    await expectError(await call("PATCH", "/v3/b"), 404, ROUTE_NOT_FOUND);
+  });
+
+  it("answers HEAD as an unsupported method, without charging anyone", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    const res = await call("HEAD", `/v3/b/${bin.id}`, { headers: master(account) });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("X-Requests-Used")).toBeNull();
+  });
+
+  it("answers the not-yet-built stream route with Route not found, not a version error", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await expectError(
+      await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Accept: "text/event-stream" } }),
+      404,
+      ROUTE_NOT_FOUND,
+    );
   });
 });
 
 describe("order of checks", () => {
   it("checks the id format before the key", async () => {
-    await expectError(await call("GET", "/v3/b/nope"), 400, "Invalid Bin Id provided");
-    await expectError(await call("PUT", "/v3/b/nope", { body: { a: 1 } }), 400, "Invalid Bin Id provided");
-    await expectError(await call("DELETE", "/v3/b/nope"), 400, "Invalid Bin Id provided");
+    await expectError(await call("GET", "/v3/b/nope"), 400, INVALID_BIN_ID);
+    await expectError(await call("PUT", "/v3/b/nope", { body: { a: 1 } }), 400, INVALID_BIN_ID);
+    await expectError(await call("DELETE", "/v3/b/nope"), 400, INVALID_BIN_ID);
   });
 
   it("looks up the bin before the key, so an unknown bin is 404 without a key", async () => {
-    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}`), 404, NOT_FOUND);
-    await expectError(await call("PUT", `/v3/b/${UNKNOWN_ID}`, { body: { a: 1 } }), 404, "Bin not found");
-    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}`), 404, NOT_FOUND);
-    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}/versions/count`), 404, NOT_FOUND);
-    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}/versions`), 404, NOT_FOUND);
+    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
+    await expectError(await call("PUT", `/v3/b/${UNKNOWN_ID}`, { body: { a: 1 } }), 404, BIN_NOT_FOUND);
+    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
+    await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}/versions/count`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
+    await expectError(await call("DELETE", `/v3/b/${UNKNOWN_ID}/versions`), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("checks header values before the key", async () => {
@@ -639,28 +658,32 @@ describe("order of checks", () => {
     await expectError(
       await call("POST", "/v3/b", { headers: { "X-Bin-Private": "maybe" }, body: { a: 1 } }),
       400,
-      "X-Bin-Private must be true or false",
+      BIN_PRIVATE_NOT_BOOLEAN,
     );
-    await expectError(await call("POST", "/v3/b", { headers: { "X-Bin-Name": " " }, body: { a: 1 } }), 400, BAD_NAME);
+    await expectError(
+      await call("POST", "/v3/b", { headers: { "X-Bin-Name": " " }, body: { a: 1 } }),
+      400,
+      BIN_NAME_INVALID,
+    );
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers: { "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
       400,
-      "X-Bin-Versioning must be true or false",
+      BIN_VERSIONING_NOT_BOOLEAN,
     );
     await expectError(
       await call("DELETE", `/v3/b/${bin.id}/versions`, { headers: { "X-Preserve-Latest": "maybe" } }),
       400,
-      "X-Preserve-Latest must be true or false",
+      PRESERVE_LATEST_NOT_BOOLEAN,
     );
     await expectError(
       await call("PUT", `/v3/b/${bin.id}/meta/name`, { headers: { "X-Bin-Name": "n".repeat(129) } }),
       400,
-      BAD_NAME,
+      BIN_NAME_INVALID,
     );
     await expectError(
       await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { "X-Bin-Private": "nah" } }),
       400,
-      "X-Bin-Private must be true or false",
+      BIN_PRIVATE_NOT_BOOLEAN,
     );
   });
 
@@ -668,27 +691,19 @@ describe("order of checks", () => {
     await expectError(
       await call("PUT", `/v3/b/${UNKNOWN_ID}`, { headers: { "X-Bin-Versioning": "maybe" }, body: { a: 1 } }),
       400,
-      "X-Bin-Versioning must be true or false",
+      BIN_VERSIONING_NOT_BOOLEAN,
     );
-    await expectError(
-      await call("PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, {}),
-      400,
-      "You need to provide X-Bin-Private header to change the Bin privacy",
-    );
+    await expectError(await call("PUT", `/v3/b/${UNKNOWN_ID}/meta/privacy`, {}), 400, NEED_BIN_PRIVATE);
   });
 
   it("checks the key before the body rules", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await expectError(
-      await send("POST", "/v3/b", {}, "not json"),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to create a bin",
-    );
+    await expectError(await send("POST", "/v3/b", {}, "not json"), 401, NO_KEY.create);
     await expectError(
       await send("PUT", `/v3/b/${bin.id}`, { "Content-Type": "application/json" }, "{}"),
       401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
+      NO_KEY.update,
     );
   });
 
@@ -701,7 +716,7 @@ describe("order of checks", () => {
       { ...master(account), "Content-Type": "application/json", "If-Match": '"0-0000000000000000"' },
       "{}",
     );
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    await expectError(res, 412, PRECONDITION_FAILED);
   });
 
   it("authorises before checking If-Match", async () => {
@@ -710,12 +725,12 @@ describe("order of checks", () => {
     await expectError(
       await call("PUT", `/v3/b/${bin.id}`, { headers: { "If-Match": '"0-0000000000000000"' }, body: { a: 2 } }),
       401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
+      NO_KEY.update,
     );
     await expectError(
       await call("DELETE", `/v3/b/${bin.id}`, { headers: { "If-Match": '"0-0000000000000000"' } }),
       401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to delete a bin",
+      NO_KEY.delete,
     );
   });
 
@@ -727,26 +742,22 @@ describe("order of checks", () => {
         body: { a: 1 },
       }),
       404,
-      "Bin not found",
+      BIN_NOT_FOUND,
     );
     await expectError(
       await call("DELETE", `/v3/b/${UNKNOWN_ID}`, {
         headers: { ...master(account), "If-Match": '"0-0000000000000000"' },
       }),
       404,
-      NOT_FOUND,
+      BIN_NOT_FOUND_OR_NOT_YOURS,
     );
   });
 
   it("authorises before answering If-None-Match", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await expectError(
-      await read(null, bin.id, { "If-None-Match": "*" }),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
-    await expectError(await read(account, `${bin.id}/3`, { "If-None-Match": "*" }), 404, "Bin version not found");
+    await expectError(await read(null, bin.id, { "If-None-Match": "*" }), 401, NO_KEY.read);
+    await expectError(await read(account, `${bin.id}/3`, { "If-None-Match": "*" }), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("checks the body rules before the record size", async () => {
@@ -774,12 +785,8 @@ describe("record size limits", () => {
     const account = await createAccount();
     expect(JSON.stringify(recordOfSize(102_400)).length).toBe(102_400);
     expect((await create(account, recordOfSize(102_400))).status).toBe(200);
-    await expectError(
-      await create(account, recordOfSize(102_401)),
-      403,
-      "Free users cannot create a record over 100kb",
-    );
-    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 102_400 });
+    await expectError(await create(account, recordOfSize(102_401)), 403, FREE_CREATE_TOO_LARGE);
+    expect(await storageOf(account)).toEqual({ bins: 1, storageBytes: 102_400 });
   });
 
   it("measures the compact form, not the request body", async () => {
@@ -794,7 +801,7 @@ describe("record size limits", () => {
     // 9 + 2 × 51196 = 102401 bytes in 51205 characters.
     const record = { a: `x${"é".repeat(51_196)}` };
     expect(JSON.stringify(record).length).toBe(51_205);
-    await expectError(await create(account, record), 403, "Free users cannot create a record over 100kb");
+    await expectError(await create(account, record), 403, FREE_CREATE_TOO_LARGE);
     expect((await create(account, { a: "é".repeat(51_196) })).status).toBe(200);
   });
 
@@ -805,21 +812,17 @@ describe("record size limits", () => {
     await expectError(
       await update(account, bin.id, recordOfSize(102_401), { "X-Bin-Versioning": "true" }),
       403,
-      "Free users cannot update a record over 100kb",
+      FREE_UPDATE_TOO_LARGE,
     );
     expect(await versionCount(account, bin.id)).toBe(1);
-    expect(await storedText(account, `${bin.id}/0`)).toBe('{"kept":true}');
-    expect((await storedText(account, bin.id)).length).toBe(102_400);
+    expect(await recordText(account, `${bin.id}/0`)).toBe('{"kept":true}');
+    expect((await recordText(account, bin.id)).length).toBe(102_400);
   });
 
   it("applies the owner's limit to a keyless update of a public bin", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { kept: true }, { "X-Bin-Private": "false" });
-    await expectError(
-      await update(null, bin.id, recordOfSize(102_401)),
-      403,
-      "Free users cannot update a record over 100kb",
-    );
+    await expectError(await update(null, bin.id, recordOfSize(102_401)), 403, FREE_UPDATE_TOO_LARGE);
     expect(await versionCount(account, bin.id)).toBe(0);
   });
 
@@ -828,48 +831,40 @@ describe("record size limits", () => {
     const res = await create(account, recordOfSize(1_048_576));
     expect(res.status).toBe(200);
     const id = ((await res.json()) as { metadata: { id: string } }).metadata.id;
-    await expectError(await create(account, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
-    await expectError(await update(account, id, recordOfSize(1_048_577)), 403, "Record size cannot be over 1mb");
+    await expectError(await create(account, recordOfSize(1_048_577)), 403, PRO_TOO_LARGE);
+    await expectError(await update(account, id, recordOfSize(1_048_577)), 403, PRO_TOO_LARGE);
     expect((await update(account, id, recordOfSize(200_000))).status).toBe(200);
-    expect(await usage(account)).toEqual({ bins: 1, storageBytes: 200_000 });
+    expect(await storageOf(account)).toEqual({ bins: 1, storageBytes: 200_000 });
   });
 
   it("follows a per-account override in the limit and the message", async () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
     const bin = await createBin(account, recordOfSize(2048));
-    await expectError(await create(account, recordOfSize(2049)), 403, "Free users cannot create a record over 2kb");
-    await expectError(
-      await update(account, bin.id, recordOfSize(2049)),
-      403,
-      "Free users cannot update a record over 2kb",
-    );
-    expect((await storedText(account, bin.id)).length).toBe(2048);
+    await expectError(await create(account, recordOfSize(2049)), 403, freeCreateOver("2kb"));
+    await expectError(await update(account, bin.id, recordOfSize(2049)), 403, freeUpdateOver("2kb"));
+    expect((await recordText(account, bin.id)).length).toBe(2048);
   });
 
   it("rounds an override down to whole kb, or shows whole mb", async () => {
     const pro = await createAccount({ plan: "pro" });
     await patchAccount(pro.accountId, { limits: { maxRecordBytes: 3000 } });
-    await expectError(await create(pro, recordOfSize(3001)), 403, "Record size cannot be over 2kb");
+    await expectError(await create(pro, recordOfSize(3001)), 403, recordSizeOver("2kb"));
     const free = await createAccount();
     await patchAccount(free.accountId, { limits: { maxRecordBytes: 2_097_152 } });
     expect((await create(free, recordOfSize(2_097_152))).status).toBe(200);
-    await expectError(await create(free, recordOfSize(2_097_153)), 403, "Free users cannot create a record over 2mb");
+    await expectError(await create(free, recordOfSize(2_097_153)), 403, freeCreateOver("2mb"));
   });
 
   it("stores nothing when a create fails", async () => {
     const account = await createAccount();
-    await expectError(
-      await create(account, recordOfSize(102_401)),
-      403,
-      "Free users cannot create a record over 100kb",
-    );
+    await expectError(await create(account, recordOfSize(102_401)), 403, FREE_CREATE_TOO_LARGE);
     await expectError(await send("POST", "/v3/b", master(account), '{"a":1}'), 400, NEED_JSON);
     await expectError(
       await call("POST", "/v3/b", { headers: { ...master(account), "X-Bin-Private": "x" }, body: { a: 1 } }),
       400,
-      "X-Bin-Private must be true or false",
+      BIN_PRIVATE_NOT_BOOLEAN,
     );
-    expect(await usage(account)).toEqual({ bins: 0, storageBytes: 0 });
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
   });
 });

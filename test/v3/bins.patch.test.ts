@@ -1,17 +1,31 @@
 import { describe, expect, it } from "vitest";
 import {
+  BIN_BLANK,
+  BIN_NOT_FOUND,
   call,
+  createAccessKey,
   createAccount,
   createBin,
   expectError,
+  FORBIDDEN,
+  freeUpdateOver,
+  INVALID_JSON,
+  INVALID_JSON_PATCH,
+  JSON_PATCH,
+  latestRecord,
+  MERGE,
   master,
+  NO_KEY,
+  NOT_OBJECT_OR_ARRAY,
+  PATCH_CONFLICT,
+  PATCH_NEED_CONTENT_TYPE,
+  PRECONDITION_FAILED,
   patchAccount,
+  schemaMismatch,
   type TestAccount,
   UNKNOWN_ID,
+  versionCount,
 } from "../helpers";
-
-const MERGE = "application/merge-patch+json";
-const JSON_PATCH = "application/json-patch+json";
 
 const patch = (
   account: TestAccount | null,
@@ -25,16 +39,6 @@ const patch = (
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-async function latest(account: TestAccount, id: string): Promise<unknown> {
-  const res = await call("GET", `/v3/b/${id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-  return res.json();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
-
 describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
   it("merges members, deletes those set to null, and answers like a PUT", async () => {
     const account = await createAccount();
@@ -46,7 +50,12 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
     );
     expect(res.headers.get("X-Bin-Version")).toBe("0");
     expect(res.headers.get("ETag")).toMatch(/^"0-[0-9a-f]{16}"$/);
-    expect(await latest(account, bin.id)).toEqual({ name: "b", tags: ["x"], nested: { keep: 1, add: 3 }, extra: true });
+    expect(await latestRecord(account, bin.id)).toEqual({
+      name: "b",
+      tags: ["x"],
+      nested: { keep: 1, add: 3 },
+      extra: true,
+    });
   });
 
   it("treats application/json as a merge patch and appends a version when asked", async () => {
@@ -81,7 +90,7 @@ describe("PATCH /v3/b/<id> with a merge patch (RFC 7396)", () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
-    const record = (await latest(account, bin.id)) as Record<string, unknown>;
+    const record = (await latestRecord(account, bin.id)) as Record<string, unknown>;
     expect(Object.keys(record)).toHaveLength(41);
     for (let i = 0; i < 40; i++) expect(record[`k${i}`]).toBe(i);
     expect(await versionCount(account, bin.id)).toBe(40);
@@ -101,7 +110,7 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
       { op: "copy", from: "/a", path: "/b" },
     ]);
     expect(res.status).toBe(200);
-    expect(await latest(account, bin.id)).toEqual({ a: 10, list: [2, 3], new: "x", b: 10 });
+    expect(await latestRecord(account, bin.id)).toEqual({ a: 10, list: [2, 3], new: "x", b: 10 });
   });
 
   it("applies nothing when one operation fails, answering 409", async () => {
@@ -111,12 +120,12 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
       { op: "replace", path: "/a", value: 2 },
       { op: "test", path: "/a", value: 1 },
     ]);
-    await expectError(res, 409, "JSON Patch could not be applied");
-    expect(await latest(account, bin.id)).toEqual({ a: 1 });
+    await expectError(res, 409, PATCH_CONFLICT);
+    expect(await latestRecord(account, bin.id)).toEqual({ a: 1 });
     await expectError(
       await patch(account, bin.id, JSON_PATCH, [{ op: "remove", path: "/missing" }]),
       409,
-      "JSON Patch could not be applied",
+      PATCH_CONFLICT,
     );
   });
 
@@ -129,7 +138,7 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
   ])("refuses %s as an invalid JSON Patch document", async (_, body) => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await expectError(await patch(account, bin.id, JSON_PATCH, body), 400, "Invalid JSON Patch document");
+    await expectError(await patch(account, bin.id, JSON_PATCH, body), 400, INVALID_JSON_PATCH);
   });
 });
 
@@ -137,39 +146,34 @@ describe("PATCH errors", () => {
   it("needs a patch content type", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    const message = "You need to pass Content-Type set to application/merge-patch+json or application/json-patch+json";
-    await expectError(await patch(account, bin.id, "text/plain", { a: 1 }), 400, message);
+    await expectError(await patch(account, bin.id, "text/plain", { a: 1 }), 400, PATCH_NEED_CONTENT_TYPE);
     await expectError(
       await call("PATCH", `/v3/b/${bin.id}`, { headers: master(account), body: undefined }),
       400,
-      message,
+      PATCH_NEED_CONTENT_TYPE,
     );
   });
 
   it("refuses an empty or unparseable body", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await expectError(await patch(account, bin.id, MERGE, "   "), 400, "Invalid JSON. Please try again");
-    await expectError(await patch(account, bin.id, JSON_PATCH, "[{"), 400, "Invalid JSON. Please try again");
+    await expectError(await patch(account, bin.id, MERGE, "   "), 400, INVALID_JSON);
+    await expectError(await patch(account, bin.id, JSON_PATCH, "[{"), 400, INVALID_JSON);
   });
 
   it("refuses a result that is blank or not an object or array", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { only: 1 });
-    await expectError(await patch(account, bin.id, MERGE, { only: null }), 400, "Bin cannot be blank");
-    await expectError(await patch(account, bin.id, MERGE, "5"), 400, "Record must be a JSON object or array");
-    expect(await latest(account, bin.id)).toEqual({ only: 1 });
+    await expectError(await patch(account, bin.id, MERGE, { only: null }), 400, BIN_BLANK);
+    await expectError(await patch(account, bin.id, MERGE, "5"), 400, NOT_OBJECT_OR_ARRAY);
+    expect(await latestRecord(account, bin.id)).toEqual({ only: 1 });
   });
 
   it("applies the owner's record size limit with the update wording", async () => {
     const account = await createAccount();
     expect((await patchAccount(account.accountId, { limits: { maxRecordBytes: 2048 } })).status).toBe(200);
     const bin = await createBin(account, { small: true });
-    await expectError(
-      await patch(account, bin.id, MERGE, { big: "x".repeat(3000) }),
-      403,
-      "Free users cannot update a record over 2kb",
-    );
+    await expectError(await patch(account, bin.id, MERGE, { big: "x".repeat(3000) }), 403, freeUpdateOver("2kb"));
   });
 
   it("validates the result against the collection's schema", async () => {
@@ -186,11 +190,11 @@ describe("PATCH errors", () => {
     const res = await patch(account, bin.id, MERGE, { age: "old" });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      message: "Schema Doc Validation Mismatch:  Should be integer",
+      message: schemaMismatch("Should be integer"),
       schemaDocID: schemaId,
       schemaDocName: "person",
     });
-    expect(await latest(account, bin.id)).toEqual({ age: 1 });
+    expect(await latestRecord(account, bin.id)).toEqual({ age: 1 });
   });
 
   it("honours If-Match", async () => {
@@ -201,31 +205,23 @@ describe("PATCH errors", () => {
     const stale = await patch(account, bin.id, MERGE, { a: 2 }, { "If-Match": '"9-0000000000000000"' });
     expect(stale.status).toBe(412);
     expect(stale.headers.get("ETag")).toBe(etag);
-    expect(await stale.json()).toEqual({ message: "Precondition failed: bin has changed" });
+    expect(await stale.json()).toEqual({ message: PRECONDITION_FAILED });
     expect((await patch(account, bin.id, MERGE, { a: 3 }, { "If-Match": etag })).status).toBe(200);
   });
 
   it("answers 404 Bin not found and the update key errors", async () => {
     const account = await createAccount();
-    await expectError(await patch(account, UNKNOWN_ID, MERGE, { a: 1 }), 404, "Bin not found");
+    await expectError(await patch(account, UNKNOWN_ID, MERGE, { a: 1 }), 404, BIN_NOT_FOUND);
     const bin = await createBin(account);
-    await expectError(
-      await patch(null, bin.id, MERGE, { a: 1 }),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to update a private bin",
-    );
-    const key = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "reader" },
-      body: { bins: { read: true } },
-    });
-    const accessKey = ((await key.json()) as { accessKey: string }).accessKey;
+    await expectError(await patch(null, bin.id, MERGE, { a: 1 }), 401, NO_KEY.update);
+    const accessKey = await createAccessKey(account, ["read"], "reader");
     await expectError(
       await call("PATCH", `/v3/b/${bin.id}`, {
         headers: { "X-Access-Key": accessKey, "Content-Type": MERGE },
         body: '{"a":1}',
       }),
       403,
-      "X-Access-Key passed does not have permission to update the bin",
+      FORBIDDEN.update,
     );
   });
 

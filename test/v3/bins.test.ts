@@ -1,39 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, expectError, master, type TestAccount } from "../helpers";
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-
-/** The contract's ETag (§3.0), computed independently of the implementation. */
-async function etagOf(version: number, compact: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(compact)));
-  const hex = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `"${version}-${hex}"`;
-}
+import {
+  ADMIN_KEY,
+  BIN_DELETED,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BIN_VERSION_NOT_FOUND,
+  call,
+  createAccount,
+  createBin,
+  etagOf,
+  expectError,
+  ISO,
+  JSON_TYPE,
+  master,
+  NO_KEY,
+  NO_VERSIONS_FOUND,
+  PATH_NOT_FOUND,
+  PRECONDITION_FAILED,
+  recordText,
+  type TestAccount,
+  updateBin,
+  VERSIONS_DELETED,
+  VERSIONS_DELETED_LATEST_PRESERVED,
+  versionCount,
+} from "../helpers";
 
 const read = (path: string, headers: Record<string, string> = {}) => call("GET", `/v3/b/${path}`, { headers });
-
-const update = (account: TestAccount | null, id: string, record: unknown, headers: Record<string, string> = {}) =>
-  call("PUT", `/v3/b/${id}`, { headers: { ...(account ? master(account) : {}), ...headers }, body: record });
-
-/** The stored record, metadata off, as raw text. */
-async function recordText(account: TestAccount, path: string): Promise<string> {
-  const res = await read(path, { ...master(account), "X-Bin-Meta": "false" });
-  expect(res.status).toBe(200);
-  return res.text();
-}
-
-async function versionCount(account: TestAccount, id: string): Promise<number> {
-  const res = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { metadata: { versionCount: number } }).metadata.versionCount;
-}
 
 /** A private bin with versions 1..`versions` holding `{"v": n}`; the base holds `{"v": 0}`. */
 async function binWithVersions(account: TestAccount, versions: number, headers: Record<string, string> = {}) {
   const bin = await createBin(account, { v: 0 }, headers);
   for (let n = 1; n <= versions; n++) {
-    const res = await update(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
+    const res = await updateBin(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
     expect(res.status).toBe(200);
   }
   return bin;
@@ -71,11 +68,7 @@ describe("POST /v3/b", () => {
     const account = await createAccount();
     const bin = await createBin(account);
     expect(bin.metadata.private).toBe(true);
-    await expectError(
-      await read(bin.id),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await read(bin.id), 401, NO_KEY.read);
   });
 
   it("creates a public bin with X-Bin-Private: false that anyone can read", async () => {
@@ -397,11 +390,7 @@ describe("GET /v3/b/<id> with X-Dot-Path", () => {
     const account = await createAccount();
     const bin = await createBin(account, doc);
     for (const path of ["missing", "users.2.email", "name.length", "users.0.email.x", "$.name"]) {
-      await expectError(
-        await read(bin.id, { ...master(account), "X-Dot-Path": path }),
-        404,
-        "Path not found in the record",
-      );
+      await expectError(await read(bin.id, { ...master(account), "X-Dot-Path": path }), 404, PATH_NOT_FOUND);
     }
   });
 });
@@ -410,7 +399,7 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the base of a private bin in place when versioning is not requested", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: "new" });
+    const res = await updateBin(account, bin.id, { v: "new" });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
     expect(await res.text()).toBe(`{"record":{"v":"new"},"metadata":{"parentId":"${bin.id}","private":true}}`);
@@ -424,7 +413,7 @@ describe("PUT /v3/b/<id>", () => {
   it("treats X-Bin-Versioning: false on a private bin like no header", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: "new" }, { "X-Bin-Versioning": "false" });
+    const res = await updateBin(account, bin.id, { v: "new" }, { "X-Bin-Versioning": "false" });
     expect(await res.text()).toBe(`{"record":{"v":"new"},"metadata":{"parentId":"${bin.id}","private":true}}`);
     expect(await versionCount(account, bin.id)).toBe(0);
   });
@@ -432,7 +421,7 @@ describe("PUT /v3/b/<id>", () => {
   it("appends a version to a private bin with X-Bin-Versioning: true", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, { v: 1 }, { "X-Bin-Versioning": "TRUE" });
+    const res = await updateBin(account, bin.id, { v: 1 }, { "X-Bin-Versioning": "TRUE" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":true,"version":1}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
@@ -446,7 +435,7 @@ describe("PUT /v3/b/<id>", () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
     for (const n of [1, 2, 3]) {
-      const res = await update(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
+      const res = await updateBin(account, bin.id, { v: n }, { "X-Bin-Versioning": "true" });
       expect(((await res.json()) as { metadata: { version: number } }).metadata.version).toBe(n);
     }
     expect(await versionCount(account, bin.id)).toBe(3);
@@ -455,7 +444,7 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the latest version, not the base, when an unversioned update follows versions", async () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 2);
-    const res = await update(account, bin.id, { v: "two again" });
+    const res = await updateBin(account, bin.id, { v: "two again" });
     expect(await res.text()).toBe(`{"record":{"v":"two again"},"metadata":{"parentId":"${bin.id}","private":true}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("2");
     expect(res.headers.get("ETag")).toBe(await etagOf(2, '{"v":"two again"}'));
@@ -468,7 +457,7 @@ describe("PUT /v3/b/<id>", () => {
   it("versions every update of a public bin by its owner's master key", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    const res = await update(account, bin.id, { v: 1 });
+    const res = await updateBin(account, bin.id, { v: 1 });
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
   });
@@ -476,11 +465,11 @@ describe("PUT /v3/b/<id>", () => {
   it("lets anyone update a public bin without a key, always versioned even with X-Bin-Versioning: false", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    const first = await update(null, bin.id, { v: 1 });
+    const first = await updateBin(null, bin.id, { v: 1 });
     expect(await first.text()).toBe(
       `{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`,
     );
-    const second = await update(null, bin.id, { v: 2 }, { "X-Bin-Versioning": "false" });
+    const second = await updateBin(null, bin.id, { v: 2 }, { "X-Bin-Versioning": "false" });
     expect(await second.text()).toBe(
       `{"record":{"v":2},"metadata":{"parentId":"${bin.id}","private":false,"version":2}}`,
     );
@@ -491,7 +480,7 @@ describe("PUT /v3/b/<id>", () => {
     const owner = await createAccount();
     const stranger = await createAccount();
     const bin = await createBin(owner, { v: 0 }, { "X-Bin-Private": "false" });
-    const res = await update(stranger, bin.id, { v: 1 }, { "X-Bin-Versioning": "false" });
+    const res = await updateBin(stranger, bin.id, { v: 1 }, { "X-Bin-Versioning": "false" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(`{"record":{"v":1},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
     expect(await versionCount(owner, bin.id)).toBe(1);
@@ -511,8 +500,8 @@ describe("PUT /v3/b/<id>", () => {
   it("overwrites the latest of a public bin in place when its owner's master key sends X-Bin-Versioning: false", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    await update(account, bin.id, { v: 1 });
-    const res = await update(account, bin.id, { v: "one again" }, { "X-Bin-Versioning": "false" });
+    await updateBin(account, bin.id, { v: 1 });
+    const res = await updateBin(account, bin.id, { v: "one again" }, { "X-Bin-Versioning": "false" });
     expect(await res.text()).toBe(`{"record":{"v":"one again"},"metadata":{"parentId":"${bin.id}","private":false}}`);
     expect(res.headers.get("X-Bin-Version")).toBe("1");
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"v":"one again"}'));
@@ -523,7 +512,7 @@ describe("PUT /v3/b/<id>", () => {
   it("ignores X-Bin-Private, X-Bin-Name and X-Collection-Id, even with invalid values", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Name": "kept" });
-    const res = await update(
+    const res = await updateBin(
       account,
       bin.id,
       { v: 1 },
@@ -541,7 +530,7 @@ describe("PUT /v3/b/<id>", () => {
   it("stores the compact form of the new body and keeps the bin's createdAt", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 });
-    const res = await update(account, bin.id, '[ { "b" : 2 , "a" : 1 } ]');
+    const res = await updateBin(account, bin.id, '[ { "b" : 2 , "a" : 1 } ]');
     expect(await res.text()).toBe(`{"record":[{"b":2,"a":1}],"metadata":{"parentId":"${bin.id}","private":true}}`);
     const after = await read(bin.id, master(account));
     expect(await after.text()).toBe(
@@ -557,11 +546,9 @@ describe("DELETE /v3/b/<id>", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-    expect(await res.text()).toBe(
-      `{"metadata":{"id":"${bin.id}","versionsDeleted":3},"message":"Bin deleted successfully"}`,
-    );
+    expect(await res.text()).toBe(`{"metadata":{"id":"${bin.id}","versionsDeleted":3},"message":"${BIN_DELETED}"}`);
     for (const path of [bin.id, `${bin.id}/0`, `${bin.id}/1`]) {
-      await expectError(await read(path, master(account)), 404, "Bin not found or it doesn't belong to your account");
+      await expectError(await read(path, master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
     }
   });
 
@@ -571,7 +558,7 @@ describe("DELETE /v3/b/<id>", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(await res.json()).toEqual({
       metadata: { id: bin.id, versionsDeleted: 0 },
-      message: "Bin deleted successfully",
+      message: BIN_DELETED,
     });
   });
 
@@ -580,7 +567,7 @@ describe("DELETE /v3/b/<id>", () => {
     const bin = await createBin(account, { a: 1 }, { "X-Bin-Private": "false" });
     const res = await call("DELETE", `/v3/b/${bin.id}`, { headers: master(account) });
     expect(res.status).toBe(200);
-    await expectError(await read(bin.id), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await read(bin.id), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("ignores a body and its Content-Type", async () => {
@@ -626,7 +613,7 @@ describe("GET /v3/b/<id>/versions/count", () => {
   it("needs no key for a public bin", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 }, { "X-Bin-Private": "false" });
-    await update(null, bin.id, { a: 2 });
+    await updateBin(null, bin.id, { a: 2 });
     const res = await call("GET", `/v3/b/${bin.id}/versions/count`);
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionCount":1,"private":false}`;
@@ -644,7 +631,7 @@ describe("DELETE /v3/b/<id>/versions", () => {
     for (const preserve of ["false", "true"]) {
       const res = await deleteVersions(account, bin.id, { "X-Preserve-Latest": preserve });
       expect(res.status).toBe(200);
-      expect(await res.text()).toBe('{"message":"No versions found"}');
+      expect(await res.text()).toBe(JSON.stringify({ message: NO_VERSIONS_FOUND }));
     }
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
     const latest = await read(bin.id, master(account));
@@ -657,22 +644,20 @@ describe("DELETE /v3/b/<id>/versions", () => {
     const res = await deleteVersions(account, bin.id);
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionsDeleted":3}`;
-    expect(await res.text()).toBe(
-      `{"metadata":${metadata},"metaData":${metadata},"message":"Versions for the Bin are deleted successfully"}`,
-    );
+    expect(await res.text()).toBe(`{"metadata":${metadata},"metaData":${metadata},"message":"${VERSIONS_DELETED}"}`);
     expect(await versionCount(account, bin.id)).toBe(0);
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
     const latest = await read(bin.id, master(account));
     expect(latest.headers.get("X-Bin-Version")).toBe("0");
     expect(latest.headers.get("ETag")).toBe(await etagOf(0, '{"v":0}'));
-    await expectError(await read(`${bin.id}/1`, master(account)), 404, "Bin version not found");
+    await expectError(await read(`${bin.id}/1`, master(account)), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("behaves the same with X-Preserve-Latest: false", async () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 1);
     const res = await deleteVersions(account, bin.id, { "X-Preserve-Latest": "False" });
-    expect(((await res.json()) as { message: string }).message).toBe("Versions for the Bin are deleted successfully");
+    expect(((await res.json()) as { message: string }).message).toBe(VERSIONS_DELETED);
     expect(await recordText(account, bin.id)).toBe('{"v":0}');
   });
 
@@ -683,21 +668,21 @@ describe("DELETE /v3/b/<id>/versions", () => {
     expect(res.status).toBe(200);
     const metadata = `{"id":"${bin.id}","versionsDeleted":2}`;
     expect(await res.text()).toBe(
-      `{"metadata":${metadata},"metaData":${metadata},"message":"Versions for the Bin are deleted successfully and latest version preserved on the base record."}`,
+      `{"metadata":${metadata},"metaData":${metadata},"message":"${VERSIONS_DELETED_LATEST_PRESERVED}"}`,
     );
     expect(await versionCount(account, bin.id)).toBe(0);
     expect(await recordText(account, `${bin.id}/0`)).toBe('{"v":2}');
     const latest = await read(bin.id, master(account));
     expect(latest.headers.get("X-Bin-Version")).toBe("0");
     expect(latest.headers.get("ETag")).toBe(await etagOf(0, '{"v":2}'));
-    await expectError(await read(`${bin.id}/2`, master(account)), 404, "Bin version not found");
+    await expectError(await read(`${bin.id}/2`, master(account)), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("numbers the next version 1 again", async () => {
     const account = await createAccount();
     const bin = await binWithVersions(account, 2);
     await deleteVersions(account, bin.id);
-    const res = await update(account, bin.id, { v: "fresh" }, { "X-Bin-Versioning": "true" });
+    const res = await updateBin(account, bin.id, { v: "fresh" }, { "X-Bin-Versioning": "true" });
     expect(((await res.json()) as { metadata: { version: number } }).metadata.version).toBe(1);
     expect(await recordText(account, `${bin.id}/1`)).toBe('{"v":"fresh"}');
   });
@@ -705,7 +690,7 @@ describe("DELETE /v3/b/<id>/versions", () => {
   it("works on a public bin for its owner", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
-    await update(null, bin.id, { v: 1 });
+    await updateBin(null, bin.id, { v: 1 });
     const res = await deleteVersions(account, bin.id);
     expect(((await res.json()) as { metadata: unknown }).metadata).toEqual({ id: bin.id, versionsDeleted: 1 });
   });
@@ -771,11 +756,7 @@ describe("PUT /v3/b/<id>/meta/privacy", () => {
       headers: { ...master(account), "X-Bin-Private": "TRUE" },
     });
     expect(await res.text()).toBe(`{"record":"${bin.id}","metadata":{"private":true}}`);
-    await expectError(
-      await read(bin.id),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await read(bin.id), 401, NO_KEY.read);
     const owner = await read(bin.id, master(account));
     expect(owner.headers.get("Cache-Control")).toBe("private, no-cache");
   });
@@ -784,7 +765,7 @@ describe("PUT /v3/b/<id>/meta/privacy", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "false" } });
-    const res = await update(null, bin.id, { a: 2 });
+    const res = await updateBin(null, bin.id, { a: 2 });
     expect(await res.text()).toBe(`{"record":{"a":2},"metadata":{"parentId":"${bin.id}","private":false,"version":1}}`);
   });
 });
@@ -815,7 +796,7 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const old = await etagOf(0, '{"a":1}');
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const res = await read(bin.id, { ...master(account), "If-None-Match": old });
     expect(res.status).toBe(200);
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"a":2}'));
@@ -825,7 +806,7 @@ describe("conditional requests", () => {
   it("compares If-None-Match with the version that would be returned", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const base = await etagOf(0, '{"a":1}');
     const res = await read(`${bin.id}/0`, { ...master(account), "If-None-Match": base });
     expect(res.status).toBe(304);
@@ -838,7 +819,7 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const before = await etagOf(0, '{"a":1}');
-    await update(account, bin.id, { a: 2 });
+    await updateBin(account, bin.id, { a: 2 });
     const res = await read(bin.id, { ...master(account), "If-None-Match": before });
     expect(res.status).toBe(200);
     expect(res.headers.get("ETag")).toBe(await etagOf(0, '{"a":2}'));
@@ -847,11 +828,11 @@ describe("conditional requests", () => {
   it("refuses a PUT whose If-Match does not match with 412 and the current ETag, writing nothing", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const current = await etagOf(1, '{"a":2}');
     const stale = await etagOf(0, '{"a":1}');
-    const res = await update(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": stale });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    const res = await updateBin(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": stale });
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await versionCount(account, bin.id)).toBe(1);
     expect(await recordText(account, bin.id)).toBe('{"a":2}');
@@ -861,10 +842,10 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const current = await etagOf(0, '{"a":1}');
-    const first = await update(account, bin.id, { a: 2 }, { "If-Match": `"0-ffffffffffffffff", ${current}` });
+    const first = await updateBin(account, bin.id, { a: 2 }, { "If-Match": `"0-ffffffffffffffff", ${current}` });
     expect(first.status).toBe(200);
     expect(first.headers.get("ETag")).toBe(await etagOf(0, '{"a":2}'));
-    const second = await update(account, bin.id, { a: 3 }, { "If-Match": "*" });
+    const second = await updateBin(account, bin.id, { a: 3 }, { "If-Match": "*" });
     expect(second.status).toBe(200);
     expect(await recordText(account, bin.id)).toBe('{"a":3}');
   });
@@ -873,8 +854,8 @@ describe("conditional requests", () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
     const current = await etagOf(0, '{"a":1}');
-    const res = await update(account, bin.id, { a: 2 }, { "If-Match": `W/${current}` });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    const res = await updateBin(account, bin.id, { a: 2 }, { "If-Match": `W/${current}` });
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await recordText(account, bin.id)).toBe('{"a":1}');
   });
@@ -886,7 +867,7 @@ describe("conditional requests", () => {
     const res = await call("DELETE", `/v3/b/${bin.id}`, {
       headers: { ...master(account), "If-Match": '"0-0000000000000000"' },
     });
-    await expectError(res, 412, "Precondition failed: bin has changed");
+    await expectError(res, 412, PRECONDITION_FAILED);
     expect(res.headers.get("ETag")).toBe(current);
     expect(await recordText(account, bin.id)).toBe('{"a":1}');
   });
@@ -898,15 +879,15 @@ describe("conditional requests", () => {
       headers: { ...master(account), "If-Match": await etagOf(0, '{"a":1}') },
     });
     expect(res.status).toBe(200);
-    await expectError(await read(bin.id, master(account)), 404, "Bin not found or it doesn't belong to your account");
+    await expectError(await read(bin.id, master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
   });
 
   it("sends the ETag of the new latest from a versioned PUT that a following If-Match can use", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { a: 1 });
-    const first = await update(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
+    const first = await updateBin(account, bin.id, { a: 2 }, { "X-Bin-Versioning": "true" });
     const etag = first.headers.get("ETag")!;
-    const second = await update(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": etag });
+    const second = await updateBin(account, bin.id, { a: 3 }, { "X-Bin-Versioning": "true", "If-Match": etag });
     expect(second.status).toBe(200);
     expect(second.headers.get("ETag")).toBe(await etagOf(2, '{"a":3}'));
   });
@@ -920,7 +901,7 @@ describe("trailing slashes and id case", () => {
     const id = ((await created.json()) as { metadata: { id: string } }).metadata.id;
     expect((await read(`${id}/`, master(account))).status).toBe(200);
     expect((await read(`${id}/latest/`, master(account))).status).toBe(200);
-    expect((await update(account, `${id}/`, { a: 2 })).status).toBe(200);
+    expect((await updateBin(account, `${id}/`, { a: 2 })).status).toBe(200);
     const count = await call("GET", `/v3/b/${id}/versions/count/`, { headers: master(account) });
     expect(count.status).toBe(200);
     const rename = await call("PUT", `/v3/b/${id}/meta/name/`, { headers: { ...master(account), "X-Bin-Name": "n" } });
@@ -935,7 +916,7 @@ describe("trailing slashes and id case", () => {
     const res = await read(upper, master(account));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { metadata: { id: string } }).metadata.id).toBe(bin.id);
-    const put = await update(account, upper, { a: 2 });
+    const put = await updateBin(account, upper, { a: 2 });
     expect(((await put.json()) as { metadata: { parentId: string } }).metadata.parentId).toBe(bin.id);
     const count = await call("GET", `/v3/b/${upper}/versions/count`, { headers: master(account) });
     expect(((await count.json()) as { metadata: { id: string } }).metadata.id).toBe(bin.id);

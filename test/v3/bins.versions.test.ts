@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { call, createAccount, createBin, expectError, master, type TestAccount, UNKNOWN_ID } from "../helpers";
+import {
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  call,
+  createAccount,
+  createBin,
+  expectError,
+  INVALID_BIN_ID,
+  INVALID_PAGING,
+  master,
+  NO_KEY,
+  type TestAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 
 const put = (account: TestAccount, id: string, body: unknown) =>
   call("PUT", `/v3/b/${id}`, { headers: { ...master(account), "X-Bin-Versioning": "true" }, body });
@@ -57,7 +69,7 @@ describe("GET /v3/b/<id>/versions", () => {
       await expectError(
         await call("GET", `/v3/b/${bin.id}/versions?${query}`, { headers: master(account) }),
         400,
-        "Invalid paging parameters",
+        INVALID_PAGING,
       );
     },
   );
@@ -65,20 +77,22 @@ describe("GET /v3/b/<id>/versions", () => {
   it("answers a private bin's read errors", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
-    await expectError(
-      await call("GET", `/v3/b/${bin.id}/versions`),
-      401,
-      "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
-    );
+    await expectError(await call("GET", `/v3/b/${bin.id}/versions`), 401, NO_KEY.read);
     await expectError(
       await call("GET", `/v3/b/${UNKNOWN_ID}/versions`, { headers: master(account) }),
       404,
-      "Bin not found or it doesn't belong to your account",
+      BIN_NOT_FOUND_OR_NOT_YOURS,
     );
-    await expectError(
-      await call("GET", `/v3/b/nope/versions`, { headers: master(account) }),
-      400,
-      "Invalid Bin Id provided",
-    );
+    await expectError(await call("GET", `/v3/b/nope/versions`, { headers: master(account) }), 400, INVALID_BIN_ID);
+  });
+
+  it("accepts any non-negative integer as the versions `before`", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    const res = await call("GET", `/v3/b/${bin.id}/versions?before=123456789012345678901234567890`, {
+      headers: master(account),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { versions: unknown[] }).versions).toHaveLength(1);
   });
 });

@@ -2,19 +2,32 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { call, callWithEnv, createAccount, env, expectError, master, patchAccount, type TestAccount } from "../helpers";
+import {
+  backupNotFound,
+  call,
+  callWithEnv,
+  createAccessKey,
+  createAccount,
+  env,
+  eventually,
+  expectError,
+  INVALID_LOG_DATE,
+  INVALID_MASTER,
+  ISO,
+  master,
+  NEED_MASTER,
+  NO_LOGS,
+  okText,
+  patchAccount,
+  type TestAccount,
+} from "../helpers";
 
 // §7.1 usage logs: `GET /v3/l` and `GET /v3/l/<DD-MM-YYYY>`. Log rows are written after the
 // response (waitUntil), so through `exports.default.fetch` the tests wait for each row to land
 // (polling D1) before the next request: that also pins the order of the rows.
 
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const INVALID_MASTER = "Invalid X-Master-Key provided";
 const CSV_HEADER = "time,method,path,binId,status,ip,userAgent";
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DAY_MS = 86_400_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `YYYY-MM-DD` (the stored day) of a time, UTC. */
 const isoDay = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -31,11 +44,9 @@ async function logRows(accountId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Waits (up to ~4 s on a loaded machine) until the account has exactly `n` log rows, then checks no more arrive. */
+/** Waits until the account has exactly `n` log rows, then checks no more arrive. */
 async function expectLogRows(account: TestAccount, n: number): Promise<void> {
-  for (let i = 0; i < 200 && (await logRows(account.accountId)) !== n; i++) await sleep(20);
-  await sleep(30);
-  expect(await logRows(account.accountId)).toBe(n);
+  await eventually(async () => expect(await logRows(account.accountId)).toBe(n), { holdsForMs: 30 });
 }
 
 /** Sends a request, consumes the response, and waits for the log to hold `rowsAfter` rows. */
@@ -78,13 +89,6 @@ function withoutTime(row: string, day: number): string {
   return row.slice(24);
 }
 
-async function okJson(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
-  return text;
-}
-
 async function insertLogRow(accountId: string, time: number, path = "/v3/b"): Promise<void> {
   await env.DB.prepare(
     "INSERT INTO access_logs (account_id, day, time, method, path, bin_id, status, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -106,14 +110,14 @@ async function runScheduledJob(overrides: Record<string, string> = {}): Promise<
 describe("GET /v3/l", () => {
   it("answers 404 No logs found for a fresh account", async () => {
     const account = await createAccount();
-    await expectError(await listLogs(account), 404, "No logs found");
+    await expectError(await listLogs(account), 404, NO_LOGS);
   });
 
   it("lists today (UTC) once the account has made requests", async () => {
     const account = await createAccount();
     await logged(account, 1, call("POST", "/v3/b", { headers: master(account), body: { a: 1 } }));
     await logged(account, 2, call("GET", "/v3/c", { headers: master(account) }));
-    expect(await okJson(await listLogs(account))).toBe(`{"logs":["${dmy(Date.now())}"]}`);
+    expect(await okText(await listLogs(account))).toBe(`{"logs":["${dmy(Date.now())}"]}`);
   });
 
   it("lists the days with entries oldest first, each once", async () => {
@@ -123,7 +127,7 @@ describe("GET /v3/l", () => {
     await insertLogRow(account.accountId, now - 5 * DAY_MS);
     await insertLogRow(account.accountId, now - 2 * DAY_MS);
     await insertLogRow(account.accountId, now);
-    expect(await okJson(await listLogs(account))).toBe(
+    expect(await okText(await listLogs(account))).toBe(
       `{"logs":["${dmy(now - 5 * DAY_MS)}","${dmy(now - 2 * DAY_MS)}","${dmy(now)}"]}`,
     );
   });
@@ -134,17 +138,13 @@ describe("GET /v3/l", () => {
     const downloader = await createAccount();
     const other = await createAccount();
     await logged(other, 1, call("GET", "/v3/c", { headers: master(other) }));
-    await expectError(await listLogs(lister), 404, "No logs found");
-    await expectError(await dayLogs(downloader, dmy(Date.now())), 404, `Backup not found for ${dmy(Date.now())}.`);
+    await expectError(await listLogs(lister), 404, NO_LOGS);
+    await expectError(await dayLogs(downloader, dmy(Date.now())), 404, backupNotFound(dmy(Date.now())));
   });
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "k" },
-      body: { bins: { read: true } },
-    });
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["read"], "k");
     await expectError(await call("GET", "/v3/l"), 401, NEED_MASTER);
     await expectError(await call("GET", "/v3/l", { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
     await expectError(await call("GET", "/v3/l", { headers: { "X-Master-Key": "not-a-key" } }), 401, INVALID_MASTER);
@@ -229,33 +229,25 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     "01.01.2026",
   ])("refuses the malformed date %s with 400, before checking the key", async (date) => {
     const account = await createAccount();
-    await expectError(await dayLogs(account, date), 400, "Invalid date provided, use DD-MM-YYYY");
-    await expectError(await call("GET", `/v3/l/${date}`), 400, "Invalid date provided, use DD-MM-YYYY");
+    await expectError(await dayLogs(account, date), 400, INVALID_LOG_DATE);
+    await expectError(await call("GET", `/v3/l/${date}`), 400, INVALID_LOG_DATE);
   });
 
   it("accepts a real leap day", async () => {
     const account = await createAccount();
-    await expectError(await dayLogs(account, "29-02-2024"), 404, "Backup not found for 29-02-2024.");
+    await expectError(await dayLogs(account, "29-02-2024"), 404, backupNotFound("29-02-2024"));
   });
 
   it("answers 404 Backup not found for a day without entries", async () => {
     const account = await createAccount();
     await logged(account, 1, call("GET", "/v3/c", { headers: master(account) }));
-    await expectError(await dayLogs(account, "01-01-2020"), 404, "Backup not found for 01-01-2020.");
-    await expectError(
-      await dayLogs(account, dmy(Date.now() - DAY_MS)),
-      404,
-      `Backup not found for ${dmy(Date.now() - DAY_MS)}.`,
-    );
+    await expectError(await dayLogs(account, "01-01-2020"), 404, backupNotFound("01-01-2020"));
+    await expectError(await dayLogs(account, dmy(Date.now() - DAY_MS)), 404, backupNotFound(dmy(Date.now() - DAY_MS)));
   });
 
   it("needs X-Master-Key, ignores X-Access-Key and refuses an unknown key", async () => {
     const account = await createAccount();
-    const keyRes = await call("POST", "/v3/a", {
-      headers: { ...master(account), "X-Key-Name": "k" },
-      body: { bins: { read: true } },
-    });
-    const { accessKey } = (await keyRes.json()) as { accessKey: string };
+    const accessKey = await createAccessKey(account, ["read"], "k");
     const path = `/v3/l/${dmy(Date.now())}`;
     await expectError(await call("GET", path), 401, NEED_MASTER);
     await expectError(await call("GET", path, { headers: { "X-Access-Key": accessKey } }), 401, NEED_MASTER);
@@ -278,7 +270,7 @@ describe("retention", () => {
       account,
       4,
       listLogs(account).then(async (res) => {
-        expect(await okJson(res.clone())).toBe(`{"logs":["${dmy(old)}","${dmy(recent)}","${dmy(now)}"]}`);
+        expect(await okText(res.clone())).toBe(`{"logs":["${dmy(old)}","${dmy(recent)}","${dmy(now)}"]}`);
         return res;
       }),
     );
@@ -288,8 +280,8 @@ describe("retention", () => {
 
     await runScheduledJob();
 
-    await expectError(await dayLogs(account, dmy(old)), 404, `Backup not found for ${dmy(old)}.`);
-    expect(await okJson(await listLogs(account))).toBe(`{"logs":["${dmy(recent)}","${dmy(now)}"]}`);
+    await expectError(await dayLogs(account, dmy(old)), 404, backupNotFound(dmy(old)));
+    expect(await okText(await listLogs(account))).toBe(`{"logs":["${dmy(recent)}","${dmy(now)}"]}`);
     expect((await csvRows(account, dmy(recent))).map((r) => withoutTime(r, recent))).toEqual([
       ",POST,/v3/recent,,200,198.51.100.1,seeded",
     ]);
@@ -303,7 +295,7 @@ describe("retention", () => {
     await insertLogRow(account.accountId, now - 10 * DAY_MS);
     await insertLogRow(account.accountId, now - 3 * DAY_MS);
     await runScheduledJob({ LOG_RETENTION_DAYS: "7" });
-    expect(await okJson(await listLogs(account))).toBe(`{"logs":["${dmy(now - 3 * DAY_MS)}"]}`);
+    expect(await okText(await listLogs(account))).toBe(`{"logs":["${dmy(now - 3 * DAY_MS)}"]}`);
   });
 });
 
@@ -322,7 +314,7 @@ describe("ACCESS_LOGS=false", () => {
     expect(await logRows(account.accountId)).toBe(0);
     const usage = await call("GET", "/v3/account/usage", { headers: master(account) });
     expect(((await usage.json()) as { requests: { used: number } }).requests.used).toBe(2);
-    await expectError(await listLogs(account), 404, "No logs found");
+    await expectError(await listLogs(account), 404, NO_LOGS);
   });
 
   it("also holds under a quota", async () => {

@@ -1,17 +1,32 @@
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { BASE, call, createAccount, expectError, master, patchAccount, type TestAccount, UNKNOWN_ID } from "../helpers";
+import {
+  BODY_TOO_LARGE,
+  call,
+  createAccount,
+  expectError,
+  ID,
+  INVALID_JSON,
+  INVALID_JSON_SCHEMA,
+  INVALID_MASTER,
+  INVALID_SCHEMA_ID,
+  ISO,
+  master,
+  NEED_JSON,
+  NEED_MASTER,
+  NEED_SCHEMA_NAME,
+  okText,
+  patchAccount,
+  REQUESTS_EXHAUSTED,
+  ROUTE_NOT_FOUND,
+  SCHEMA_DOC_NOT_FOUND,
+  SCHEMA_NAME_BLANK,
+  SCHEMA_NAME_TOO_LONG,
+  send,
+  type TestAccount,
+  UNKNOWN_ID,
+} from "../helpers";
 
 // §5.1–§5.3 schema docs (master key only). Validation of records is in validation.test.ts.
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const ID = /^[0-9a-f]{24}$/;
-const JSON_TYPE = "application/json; charset=utf-8";
-const NEED_MASTER = "You need to pass X-Master-Key in the header";
-const NEED_NAME = "You need to pass X-Schema-Doc-Name header to set a name for the Schema Doc";
-const BLANK_NAME = "X-Schema-Doc-Name cannot be blank";
-const LONG_NAME = "Name of the Schema Doc cannot be above 32 characters";
-const NEED_JSON = "You need to pass Content-Type set to application/json";
 
 const USER_SCHEMA = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -22,20 +37,6 @@ const USER_SCHEMA = {
 const USER_SCHEMA_TEXT = JSON.stringify(USER_SCHEMA);
 
 const named = (account: TestAccount, name: string) => ({ ...master(account), "X-Schema-Doc-Name": name });
-
-/**
- * A raw request: `body` is sent byte for byte with exactly the headers given. Unlike `call`, no
- * Content-Type is implied, so requests without one can be made.
- */
-const raw = (method: string, path: string, headers: Record<string, string>, body?: string) =>
-  exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
-
-async function okText(res: Response): Promise<string> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
-  return text;
-}
 
 interface SchemaDoc {
   id: string;
@@ -66,20 +67,20 @@ describe("the master key on schema doc routes", () => {
   ];
   for (const [what, method, path, headers, body] of routes) {
     it(`is required for ${what} a schema doc`, async () => {
-      await expectError(await raw(method, path, headers, body), 401, NEED_MASTER);
+      await expectError(await send(method, path, headers, body), 401, NEED_MASTER);
       await expectError(
-        await raw(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body),
+        await send(method, path, { ...headers, "X-Access-Key": "an-access-key" }, body),
         401,
         NEED_MASTER,
       );
-      await expectError(await raw(method, path, { ...headers, "X-Master-Key": "" }, body), 401, NEED_MASTER);
+      await expectError(await send(method, path, { ...headers, "X-Master-Key": "" }, body), 401, NEED_MASTER);
     });
 
     it(`must be valid for ${what} a schema doc`, async () => {
       await expectError(
-        await raw(method, path, { ...headers, "X-Master-Key": "not-a-real-key" }, body),
+        await send(method, path, { ...headers, "X-Master-Key": "not-a-real-key" }, body),
         401,
-        "Invalid X-Master-Key provided",
+        INVALID_MASTER,
       );
     });
   }
@@ -87,8 +88,8 @@ describe("the master key on schema doc routes", () => {
   it("has no delete route and no listing route", async () => {
     const account = await createAccount();
     const doc = await newSchema(account);
-    await expectError(await call("DELETE", `/v3/s/${doc.id}`, { headers: master(account) }), 404, "Route not found");
-    await expectError(await call("GET", "/v3/s", { headers: master(account) }), 404, "Route not found");
+    await expectError(await call("DELETE", `/v3/s/${doc.id}`, { headers: master(account) }), 404, ROUTE_NOT_FOUND);
+    await expectError(await call("GET", "/v3/s", { headers: master(account) }), 404, ROUTE_NOT_FOUND);
     await readText(account, doc.id);
   });
 });
@@ -98,20 +99,27 @@ describe("the request quota on schema doc routes", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "before");
     expect((await patchAccount(account.accountId, { limits: { requestQuota: 0 } })).status).toBe(200);
-    const exhausted = "Requests exhausted for this account";
-    await expectError(await call("POST", "/v3/s", { headers: named(account, "after"), body: {} }), 403, exhausted);
-    await expectError(await call("GET", `/v3/s/${doc.id}`, { headers: master(account) }), 403, exhausted);
-    await expectError(await call("PUT", `/v3/s/${doc.id}`, { headers: master(account), body: {} }), 403, exhausted);
+    await expectError(
+      await call("POST", "/v3/s", { headers: named(account, "after"), body: {} }),
+      403,
+      REQUESTS_EXHAUSTED,
+    );
+    await expectError(await call("GET", `/v3/s/${doc.id}`, { headers: master(account) }), 403, REQUESTS_EXHAUSTED);
+    await expectError(
+      await call("PUT", `/v3/s/${doc.id}`, { headers: master(account), body: {} }),
+      403,
+      REQUESTS_EXHAUSTED,
+    );
     await expectError(
       await call("PUT", `/v3/s/${doc.id}/meta/name`, { headers: named(account, "after") }),
       403,
-      exhausted,
+      REQUESTS_EXHAUSTED,
     );
     // Not found (§1.6 step 5) is decided before the quota (step 6).
     await expectError(
       await call("GET", `/v3/s/${UNKNOWN_ID}`, { headers: master(account) }),
       404,
-      "Schema Doc not found",
+      SCHEMA_DOC_NOT_FOUND,
     );
     expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "before"));
@@ -122,7 +130,7 @@ describe("POST /v3/s", () => {
   it("stores the schema and returns it with id, createdAt and name in contract order", async () => {
     const account = await createAccount();
     const before = Date.now();
-    const res = await raw(
+    const res = await send(
       "POST",
       "/v3/s",
       { ...named(account, "User schema"), "Content-Type": "application/json" },
@@ -150,7 +158,12 @@ describe("POST /v3/s", () => {
   it("accepts application/json with a charset parameter and in upper case", async () => {
     const account = await createAccount();
     for (const type of ["application/json; charset=utf-8", "Application/JSON"]) {
-      const res = await raw("POST", "/v3/s", { ...named(account, "typed"), "Content-Type": type }, '{"type":"object"}');
+      const res = await send(
+        "POST",
+        "/v3/s",
+        { ...named(account, "typed"), "Content-Type": type },
+        '{"type":"object"}',
+      );
       expect(JSON.parse(await okText(res)).record).toEqual({ type: "object" });
     }
   });
@@ -175,7 +188,11 @@ describe("POST /v3/s", () => {
 
   it("asks for X-Schema-Doc-Name when it is missing", async () => {
     const account = await createAccount();
-    await expectError(await call("POST", "/v3/s", { headers: master(account), body: USER_SCHEMA }), 400, NEED_NAME);
+    await expectError(
+      await call("POST", "/v3/s", { headers: master(account), body: USER_SCHEMA }),
+      400,
+      NEED_SCHEMA_NAME,
+    );
   });
 
   it("refuses an empty or whitespace-only name as blank", async () => {
@@ -184,7 +201,7 @@ describe("POST /v3/s", () => {
       await expectError(
         await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }),
         400,
-        BLANK_NAME,
+        SCHEMA_NAME_BLANK,
       );
     }
   });
@@ -198,16 +215,16 @@ describe("POST /v3/s", () => {
       await expectError(
         await call("POST", "/v3/s", { headers: named(account, name), body: USER_SCHEMA }),
         400,
-        LONG_NAME,
+        SCHEMA_NAME_TOO_LONG,
       );
     }
   });
 
   it("asks for Content-Type application/json when it is missing or another type", async () => {
     const account = await createAccount();
-    await expectError(await raw("POST", "/v3/s", named(account, "x"), USER_SCHEMA_TEXT), 400, NEED_JSON);
+    await expectError(await send("POST", "/v3/s", named(account, "x"), USER_SCHEMA_TEXT), 400, NEED_JSON);
     await expectError(
-      await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "text/plain" }, USER_SCHEMA_TEXT),
+      await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "text/plain" }, USER_SCHEMA_TEXT),
       400,
       NEED_JSON,
     );
@@ -216,11 +233,7 @@ describe("POST /v3/s", () => {
   it("refuses a body that is not JSON", async () => {
     const account = await createAccount();
     for (const body of ['{"type": "object"', "{type: object}", "not json"]) {
-      await expectError(
-        await call("POST", "/v3/s", { headers: named(account, "x"), body }),
-        400,
-        "Invalid JSON. Please try again",
-      );
+      await expectError(await call("POST", "/v3/s", { headers: named(account, "x"), body }), 400, INVALID_JSON);
     }
   });
 
@@ -228,15 +241,15 @@ describe("POST /v3/s", () => {
     const account = await createAccount();
     for (const body of ["", "  \n "]) {
       await expectError(
-        await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }, body),
+        await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }, body),
         400,
-        "Invalid JSON Schema",
+        INVALID_JSON_SCHEMA,
       );
     }
     await expectError(
-      await raw("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }),
+      await send("POST", "/v3/s", { ...named(account, "x"), "Content-Type": "application/json" }),
       400,
-      "Invalid JSON Schema",
+      INVALID_JSON_SCHEMA,
     );
   });
 
@@ -246,7 +259,7 @@ describe("POST /v3/s", () => {
     for (const body of notSchemas) {
       const res = await call("POST", "/v3/s", { headers: named(account, "x"), body });
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
-      await expectError(res, 400, "Invalid JSON Schema");
+      await expectError(res, 400, INVALID_JSON_SCHEMA);
     }
   });
 
@@ -267,7 +280,7 @@ describe("POST /v3/s", () => {
     for (const schema of invalid) {
       const res = await call("POST", "/v3/s", { headers: named(account, "x"), body: schema });
       expect({ schema, status: res.status }).toEqual({ schema, status: 400 });
-      await expectError(res, 400, "Invalid JSON Schema");
+      await expectError(res, 400, INVALID_JSON_SCHEMA);
     }
   });
 
@@ -282,7 +295,7 @@ describe("POST /v3/s", () => {
     ]) {
       const res = await call("POST", "/v3/s", { headers: named(account, "x"), body: { $schema: uri, type: "object" } });
       expect({ uri, status: res.status }).toEqual({ uri, status: 400 });
-      await expectError(res, 400, "Invalid JSON Schema");
+      await expectError(res, 400, INVALID_JSON_SCHEMA);
     }
   });
 
@@ -295,17 +308,27 @@ describe("POST /v3/s", () => {
     ]) {
       const res = await call("POST", "/v3/s", { headers: named(account, "x"), body: schema });
       expect({ schema, status: res.status }).toEqual({ schema, status: 400 });
-      await expectError(res, 400, "Invalid JSON Schema");
+      await expectError(res, 400, INVALID_JSON_SCHEMA);
     }
   });
 
   it("checks the name, then the key, then the body", async () => {
-    await expectError(await raw("POST", "/v3/s", { "X-Master-Key": "bad" }, "not json"), 400, NEED_NAME);
+    await expectError(await send("POST", "/v3/s", { "X-Master-Key": "bad" }, "not json"), 400, NEED_SCHEMA_NAME);
     await expectError(
-      await raw("POST", "/v3/s", { "X-Master-Key": "bad", "X-Schema-Doc-Name": "x" }, "not json"),
+      await send("POST", "/v3/s", { "X-Master-Key": "bad", "X-Schema-Doc-Name": "x" }, "not json"),
       401,
-      "Invalid X-Master-Key provided",
+      INVALID_MASTER,
     );
+  });
+
+  it("refuses a schema document over 1 MiB with 413, before it reaches D1", async () => {
+    const account = await createAccount();
+    const schema = { type: "object", description: "d".repeat(1_048_576) };
+    const res = await call("POST", "/v3/s", {
+      headers: { ...master(account), "X-Schema-Doc-Name": "huge" },
+      body: schema,
+    });
+    await expectError(res, 413, BODY_TOO_LARGE);
   });
 });
 
@@ -317,8 +340,8 @@ describe("GET /v3/s/<id>", () => {
   });
 
   it("refuses a malformed id before checking the key", async () => {
-    await expectError(await call("GET", "/v3/s/abc"), 400, "Invalid Schema Id provided");
-    await expectError(await call("GET", "/v3/s/0123456789abcdef0123456g"), 400, "Invalid Schema Id provided");
+    await expectError(await call("GET", "/v3/s/abc"), 400, INVALID_SCHEMA_ID);
+    await expectError(await call("GET", "/v3/s/0123456789abcdef0123456g"), 400, INVALID_SCHEMA_ID);
   });
 
   it("answers Schema Doc not found for an unknown id and for another account's doc", async () => {
@@ -326,7 +349,7 @@ describe("GET /v3/s/<id>", () => {
     const other = await createAccount();
     const theirs = await newSchema(other, "theirs");
     for (const id of [UNKNOWN_ID, theirs.id]) {
-      await expectError(await call("GET", `/v3/s/${id}`, { headers: master(account) }), 404, "Schema Doc not found");
+      await expectError(await call("GET", `/v3/s/${id}`, { headers: master(account) }), 404, SCHEMA_DOC_NOT_FOUND);
     }
   });
 });
@@ -335,7 +358,7 @@ describe("PUT /v3/s/<id>/meta/name", () => {
   it("renames only, ignoring the body, and returns the whole doc", async () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
-    const res = await raw(
+    const res = await send(
       "PUT",
       `/v3/s/${doc.id}/meta/name`,
       { ...named(account, "new"), "Content-Type": "text/plain" },
@@ -349,9 +372,9 @@ describe("PUT /v3/s/<id>/meta/name", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "kept");
     const path = `/v3/s/${doc.id}/meta/name`;
-    await expectError(await call("PUT", path, { headers: master(account) }), 400, NEED_NAME);
-    await expectError(await call("PUT", path, { headers: named(account, "") }), 400, BLANK_NAME);
-    await expectError(await call("PUT", path, { headers: named(account, "😀".repeat(33)) }), 400, LONG_NAME);
+    await expectError(await call("PUT", path, { headers: master(account) }), 400, NEED_SCHEMA_NAME);
+    await expectError(await call("PUT", path, { headers: named(account, "") }), 400, SCHEMA_NAME_BLANK);
+    await expectError(await call("PUT", path, { headers: named(account, "😀".repeat(33)) }), 400, SCHEMA_NAME_TOO_LONG);
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "kept"));
     expect(await okText(await call("PUT", path, { headers: named(account, "😀".repeat(32)) }))).toBe(
       docText(doc, USER_SCHEMA_TEXT, "😀".repeat(32)),
@@ -365,31 +388,31 @@ describe("PUT /v3/s/<id>/meta/name", () => {
     await expectError(
       await call("PUT", "/v3/s/xyz/meta/name", { headers: named(account, "n") }),
       400,
-      "Invalid Schema Id provided",
+      INVALID_SCHEMA_ID,
     );
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(
         await call("PUT", `/v3/s/${id}/meta/name`, { headers: named(account, "stolen") }),
         404,
-        "Schema Doc not found",
+        SCHEMA_DOC_NOT_FOUND,
       );
     }
     expect(await readText(other, theirs.id)).toBe(docText(theirs, USER_SCHEMA_TEXT, "theirs"));
   });
 
   it("checks the id, then the name, then the key", async () => {
-    await expectError(await call("PUT", "/v3/s/xyz/meta/name"), 400, "Invalid Schema Id provided");
+    await expectError(await call("PUT", "/v3/s/xyz/meta/name"), 400, INVALID_SCHEMA_ID);
     await expectError(
       await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, { headers: { "X-Master-Key": "bad" } }),
       400,
-      NEED_NAME,
+      NEED_SCHEMA_NAME,
     );
     await expectError(
       await call("PUT", `/v3/s/${UNKNOWN_ID}/meta/name`, {
         headers: { "X-Master-Key": "bad", "X-Schema-Doc-Name": "n" },
       }),
       401,
-      "Invalid X-Master-Key provided",
+      INVALID_MASTER,
     );
   });
 });
@@ -417,7 +440,7 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
     for (const body of [undefined, "", "  \n"]) {
-      const text = await okText(await raw("PUT", `/v3/s/${doc.id}`, named(account, "renamed"), body));
+      const text = await okText(await send("PUT", `/v3/s/${doc.id}`, named(account, "renamed"), body));
       expect(text).toBe(docText(doc, USER_SCHEMA_TEXT, "renamed"));
     }
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "renamed"));
@@ -427,7 +450,7 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "old");
     for (const body of ["{}", " { } ", "{\n}"]) {
-      const text = await okText(await raw("PUT", `/v3/s/${doc.id}`, named(account, `r${body.length}`), body));
+      const text = await okText(await send("PUT", `/v3/s/${doc.id}`, named(account, `r${body.length}`), body));
       expect(text).toBe(docText(doc, USER_SCHEMA_TEXT, `r${body.length}`));
     }
   });
@@ -454,9 +477,9 @@ describe("PUT /v3/s/<id>", () => {
     const doc = await newSchema(account, "users");
     for (const body of [undefined, "", "   "]) {
       await expectError(
-        await raw("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "application/json" }, body),
+        await send("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "application/json" }, body),
         400,
-        "Invalid JSON Schema",
+        INVALID_JSON_SCHEMA,
       );
     }
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT));
@@ -465,11 +488,11 @@ describe("PUT /v3/s/<id>", () => {
   it("needs Content-Type application/json to replace the schema", async () => {
     const account = await createAccount();
     const doc = await newSchema(account, "users");
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, master(account), '{"type":"array"}'), 400, NEED_JSON);
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, master(account), "{}"), 400, NEED_JSON);
-    await expectError(await raw("PUT", `/v3/s/${doc.id}`, named(account, "n"), '{"type":"array"}'), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, master(account), '{"type":"array"}'), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, master(account), "{}"), 400, NEED_JSON);
+    await expectError(await send("PUT", `/v3/s/${doc.id}`, named(account, "n"), '{"type":"array"}'), 400, NEED_JSON);
     await expectError(
-      await raw("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "text/plain" }, '{"type":"array"}'),
+      await send("PUT", `/v3/s/${doc.id}`, { ...master(account), "Content-Type": "text/plain" }, '{"type":"array"}'),
       400,
       NEED_JSON,
     );
@@ -480,11 +503,7 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const doc = await newSchema(account, "users");
     for (const headers of [master(account), named(account, "renamed")]) {
-      await expectError(
-        await call("PUT", `/v3/s/${doc.id}`, { headers, body: '{"type":' }),
-        400,
-        "Invalid JSON. Please try again",
-      );
+      await expectError(await call("PUT", `/v3/s/${doc.id}`, { headers, body: '{"type":' }), 400, INVALID_JSON);
     }
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "users"));
   });
@@ -496,7 +515,7 @@ describe("PUT /v3/s/<id>", () => {
       for (const headers of [master(account), named(account, "renamed")]) {
         const res = await call("PUT", `/v3/s/${doc.id}`, { headers, body });
         expect({ body, status: res.status }).toEqual({ body, status: 400 });
-        await expectError(res, 400, "Invalid JSON Schema");
+        await expectError(res, 400, INVALID_JSON_SCHEMA);
       }
     }
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "users"));
@@ -505,11 +524,15 @@ describe("PUT /v3/s/<id>", () => {
   it("applies the name rules when a name header is sent, and changes nothing", async () => {
     const account = await createAccount();
     const doc = await newSchema(account, "users");
-    await expectError(await call("PUT", `/v3/s/${doc.id}`, { headers: named(account, ""), body: {} }), 400, BLANK_NAME);
+    await expectError(
+      await call("PUT", `/v3/s/${doc.id}`, { headers: named(account, ""), body: {} }),
+      400,
+      SCHEMA_NAME_BLANK,
+    );
     await expectError(
       await call("PUT", `/v3/s/${doc.id}`, { headers: named(account, "x".repeat(33)), body: { type: "array" } }),
       400,
-      LONG_NAME,
+      SCHEMA_NAME_TOO_LONG,
     );
     expect(await readText(account, doc.id)).toBe(docText(doc, USER_SCHEMA_TEXT, "users"));
   });
@@ -518,31 +541,27 @@ describe("PUT /v3/s/<id>", () => {
     const account = await createAccount();
     const other = await createAccount();
     const theirs = await newSchema(other, "theirs");
-    await expectError(
-      await call("PUT", "/v3/s/nope", { headers: master(account), body: {} }),
-      400,
-      "Invalid Schema Id provided",
-    );
+    await expectError(await call("PUT", "/v3/s/nope", { headers: master(account), body: {} }), 400, INVALID_SCHEMA_ID);
     for (const id of [UNKNOWN_ID, theirs.id]) {
       await expectError(
         await call("PUT", `/v3/s/${id}`, { headers: master(account), body: { type: "array" } }),
         404,
-        "Schema Doc not found",
+        SCHEMA_DOC_NOT_FOUND,
       );
-      await expectError(await raw("PUT", `/v3/s/${id}`, named(account, "stolen"), ""), 404, "Schema Doc not found");
+      await expectError(await send("PUT", `/v3/s/${id}`, named(account, "stolen"), ""), 404, SCHEMA_DOC_NOT_FOUND);
     }
     expect(await readText(other, theirs.id)).toBe(docText(theirs, USER_SCHEMA_TEXT, "theirs"));
   });
 
   it("checks the id, then the name, then the key, then the doc, then the body", async () => {
     const account = await createAccount();
-    await expectError(await call("PUT", "/v3/s/nope", { body: "x" }), 400, "Invalid Schema Id provided");
+    await expectError(await call("PUT", "/v3/s/nope", { body: "x" }), 400, INVALID_SCHEMA_ID);
     await expectError(
       await call("PUT", `/v3/s/${UNKNOWN_ID}`, { headers: { "X-Schema-Doc-Name": "" }, body: "x" }),
       400,
-      BLANK_NAME,
+      SCHEMA_NAME_BLANK,
     );
-    await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, {}, "x"), 401, NEED_MASTER);
-    await expectError(await raw("PUT", `/v3/s/${UNKNOWN_ID}`, master(account), "x"), 404, "Schema Doc not found");
+    await expectError(await send("PUT", `/v3/s/${UNKNOWN_ID}`, {}, "x"), 401, NEED_MASTER);
+    await expectError(await send("PUT", `/v3/s/${UNKNOWN_ID}`, master(account), "x"), 404, SCHEMA_DOC_NOT_FOUND);
   });
 });

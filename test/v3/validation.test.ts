@@ -1,24 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN_KEY, call, createAccount, createBin, master, type TestAccount } from "../helpers";
+import {
+  BIN_BLANK,
+  call,
+  createAccount,
+  createBin,
+  createSchemaDoc,
+  FREE_CREATE_TOO_LARGE,
+  JSON_TYPE,
+  latestRecord,
+  master,
+  NOT_OBJECT_OR_ARRAY,
+  okJson,
+  schemaMismatch,
+  storageOf,
+  type TestAccount,
+  updateBin,
+  versionCount,
+} from "../helpers";
 
 // §5.4 record validation against the schema attached to a bin's collection.
 
-const JSON_TYPE = "application/json; charset=utf-8";
 const DRAFT_04 = "http://json-schema.org/draft-04/schema#";
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const DRAFT_2019 = "https://json-schema.org/draft/2019-09/schema";
 const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
-
-async function okJson<T = Record<string, unknown>>(res: Response): Promise<T> {
-  const text = await res.text();
-  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
-  return JSON.parse(text) as T;
-}
-
-async function newSchema(account: TestAccount, name: string, schema: unknown): Promise<string> {
-  const res = await call("POST", "/v3/s", { headers: { ...master(account), "X-Schema-Doc-Name": name }, body: schema });
-  return (await okJson<{ metadata: { id: string } }>(res)).metadata.id;
-}
 
 async function newCollection(account: TestAccount, name = "validated"): Promise<string> {
   const res = await call("POST", "/v3/c", { headers: { ...master(account), "X-Collection-Name": name } });
@@ -35,7 +40,7 @@ async function detach(account: TestAccount, collectionId: string): Promise<void>
 
 /** A collection with `schema` attached under `name`. */
 async function validated(account: TestAccount, name: string, schema: unknown) {
-  const schemaId = await newSchema(account, name, schema);
+  const schemaId = await createSchemaDoc(account, name, schema);
   const collectionId = await newCollection(account);
   await attach(account, collectionId, schemaId);
   return { schemaId, collectionId };
@@ -44,16 +49,13 @@ async function validated(account: TestAccount, name: string, schema: unknown) {
 const createIn = (account: TestAccount, collectionId: string, record: unknown) =>
   call("POST", "/v3/b", { headers: { ...master(account), "X-Collection-Id": collectionId }, body: record });
 
-const update = (account: TestAccount, binId: string, record: unknown, headers: Record<string, string> = {}) =>
-  call("PUT", `/v3/b/${binId}`, { headers: { ...master(account), ...headers }, body: record });
-
 /** Asserts the exact v3 mismatch body (§5.4): two spaces after the colon, then the schema's id and name. */
 async function expectMismatch(res: Response, message: string, schemaId: string, schemaName: string): Promise<void> {
   const text = await res.text();
   expect({ status: res.status, body: text }).toEqual({
     status: 400,
     body: JSON.stringify({
-      message: `Schema Doc Validation Mismatch:  ${message}`,
+      message: schemaMismatch(`${message}`),
       schemaDocID: schemaId,
       schemaDocName: schemaName,
     }),
@@ -62,29 +64,9 @@ async function expectMismatch(res: Response, message: string, schemaId: string, 
   expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
 }
 
-async function latest(account: TestAccount, binId: string): Promise<unknown> {
-  const res = await call("GET", `/v3/b/${binId}/latest`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-
-async function versionCount(account: TestAccount, binId: string): Promise<number> {
-  return (
-    await okJson<{ metadata: { versionCount: number } }>(
-      await call("GET", `/v3/b/${binId}/versions/count`, { headers: master(account) }),
-    )
-  ).metadata.versionCount;
-}
-
 async function listed(account: TestAccount, path: string): Promise<string[]> {
   const items = await okJson<{ record: string }[]>(await call("GET", path, { headers: master(account) }));
   return items.map((i) => i.record);
-}
-
-async function usage(account: TestAccount): Promise<{ bins: number; storageBytes: number }> {
-  const res = await call("GET", `/v3/admin/accounts/${account.accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY } });
-  const { bins, storageBytes } = (await okJson<{ usage: { bins: number; storageBytes: number } }>(res)).usage;
-  return { bins, storageBytes };
 }
 
 interface Case {
@@ -344,9 +326,9 @@ describe("schema validation of records (§5.4)", () => {
     const name = `${c.draft} ${c.keyword}`.slice(0, 32).trim();
     const { schemaId, collectionId } = await validated(account, name, c.schema);
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, c.valid));
-    await expectMismatch(await update(account, bin.metadata.id, c.invalid), c.message, schemaId, name);
-    expect(await latest(account, bin.metadata.id)).toEqual(c.valid);
-    await okJson(await update(account, bin.metadata.id, c.valid, { "X-Bin-Versioning": "true" }));
+    await expectMismatch(await updateBin(account, bin.metadata.id, c.invalid), c.message, schemaId, name);
+    expect(await latestRecord(account, bin.metadata.id)).toEqual(c.valid);
+    await okJson(await updateBin(account, bin.metadata.id, c.valid, { "X-Bin-Versioning": "true" }));
   });
 
   it("covers all four drafts with at least 12 cases", () => {
@@ -360,7 +342,7 @@ describe("what a failed validation leaves behind", () => {
   it("stores nothing for a failing create: no bin in the listing, no bin or bytes in the account usage", async () => {
     const account = await createAccount();
     const { schemaId, collectionId } = await validated(account, "users", { required: ["username"] });
-    const before = await usage(account);
+    const before = await storageOf(account);
     await expectMismatch(
       await createIn(account, collectionId, { name: "amy" }),
       "Should have required property 'username'",
@@ -369,7 +351,7 @@ describe("what a failed validation leaves behind", () => {
     );
     expect(await listed(account, `/v3/c/${collectionId}/bins`)).toEqual([]);
     expect(await listed(account, "/v3/c/uncategorized/bins")).toEqual([]);
-    expect(await usage(account)).toEqual(before);
+    expect(await storageOf(account)).toEqual(before);
     expect(before).toEqual({ bins: 0, storageBytes: 0 });
   });
 
@@ -381,24 +363,24 @@ describe("what a failed validation leaves behind", () => {
     });
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, { username: "v0" }));
     const id = bin.metadata.id;
-    await okJson(await update(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
-    const before = await usage(account);
+    await okJson(await updateBin(account, id, { username: "v1" }, { "X-Bin-Versioning": "true" }));
+    const before = await storageOf(account);
     for (const headers of [{ "X-Bin-Versioning": "true" }, { "X-Bin-Versioning": "false" }, {}] as Record<
       string,
       string
     >[]) {
       await expectMismatch(
-        await update(account, id, { name: "bad" }, headers),
+        await updateBin(account, id, { name: "bad" }, headers),
         "Should have required property 'username'",
         schemaId,
         "users",
       );
     }
-    expect(await latest(account, id)).toEqual({ username: "v1" });
+    expect(await latestRecord(account, id)).toEqual({ username: "v1" });
     expect(await versionCount(account, id)).toBe(1);
     const base = await call("GET", `/v3/b/${id}/0`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await base.json()).toEqual({ username: "v0" });
-    expect(await usage(account)).toEqual(before);
+    expect(await storageOf(account)).toEqual(before);
   });
 });
 
@@ -407,19 +389,19 @@ describe("when validation applies", () => {
     const account = await createAccount();
     const collectionId = await newCollection(account);
     const bin = await createBin(account, { anything: true }, { "X-Collection-Id": collectionId });
-    const schemaId = await newSchema(account, "strict", { type: "object", required: ["username"] });
+    const schemaId = await createSchemaDoc(account, "strict", { type: "object", required: ["username"] });
     await attach(account, collectionId, schemaId);
     // The existing record is not re-validated: it still reads back as stored.
-    expect(await latest(account, bin.id)).toEqual({ anything: true });
+    expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
     await expectMismatch(
-      await update(account, bin.id, { still: "no username" }),
+      await updateBin(account, bin.id, { still: "no username" }),
       "Should have required property 'username'",
       schemaId,
       "strict",
     );
-    expect(await latest(account, bin.id)).toEqual({ anything: true });
-    await okJson(await update(account, bin.id, { username: "amy" }));
-    expect(await latest(account, bin.id)).toEqual({ username: "amy" });
+    expect(await latestRecord(account, bin.id)).toEqual({ anything: true });
+    await okJson(await updateBin(account, bin.id, { username: "amy" }));
+    expect(await latestRecord(account, bin.id)).toEqual({ username: "amy" });
   });
 
   it("stops validating creates and updates once the schema is detached", async () => {
@@ -427,14 +409,14 @@ describe("when validation applies", () => {
     const { schemaId, collectionId } = await validated(account, "strict", { required: ["username"] });
     const bin = await okJson<{ metadata: { id: string } }>(await createIn(account, collectionId, { username: "amy" }));
     await expectMismatch(
-      await update(account, bin.metadata.id, { x: 1 }),
+      await updateBin(account, bin.metadata.id, { x: 1 }),
       "Should have required property 'username'",
       schemaId,
       "strict",
     );
     await detach(account, collectionId);
-    await okJson(await update(account, bin.metadata.id, { x: 1 }));
-    expect(await latest(account, bin.metadata.id)).toEqual({ x: 1 });
+    await okJson(await updateBin(account, bin.metadata.id, { x: 1 }));
+    expect(await latestRecord(account, bin.metadata.id)).toEqual({ x: 1 });
     const created = await okJson<{ record: unknown }>(await createIn(account, collectionId, { y: 2 }));
     expect(created.record).toEqual({ y: 2 });
   });
@@ -442,7 +424,7 @@ describe("when validation applies", () => {
   it("uses the schema attached last when a collection's schema is replaced", async () => {
     const account = await createAccount();
     const { collectionId } = await validated(account, "first", { required: ["a"] });
-    const second = await newSchema(account, "second", { required: ["b"] });
+    const second = await createSchemaDoc(account, "second", { required: ["b"] });
     await attach(account, collectionId, second);
     await expectMismatch(
       await createIn(account, collectionId, { a: 1 }),
@@ -491,12 +473,12 @@ describe("when validation applies", () => {
     const res = await createIn(account, collectionId, {});
     expect({ status: res.status, body: await res.text() }).toEqual({
       status: 400,
-      body: JSON.stringify({ message: "Bin cannot be blank" }),
+      body: JSON.stringify({ message: BIN_BLANK }),
     });
     const scalar = await createIn(account, collectionId, "42");
     expect({ status: scalar.status, body: await scalar.text() }).toEqual({
       status: 400,
-      body: JSON.stringify({ message: "Record must be a JSON object or array" }),
+      body: JSON.stringify({ message: NOT_OBJECT_OR_ARRAY }),
     });
   });
 
@@ -506,7 +488,7 @@ describe("when validation applies", () => {
     const res = await createIn(account, collectionId, { big: "x".repeat(102_400) });
     expect({ status: res.status, body: await res.text() }).toEqual({
       status: 403,
-      body: JSON.stringify({ message: "Free users cannot create a record over 100kb" }),
+      body: JSON.stringify({ message: FREE_CREATE_TOO_LARGE }),
     });
   });
 

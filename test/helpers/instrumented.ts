@@ -127,23 +127,9 @@ export async function setWriterEnv(binId: string, writerEnv: Env): Promise<void>
   });
 }
 
-/** Retries an assertion about work done off the response path until it holds, for at most `ms`. */
-export async function eventually(assertion: () => unknown, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
 /**
  * Appends `n` versioned records `{ seeded: i }` by calling the bin's writer directly, as its owner
- * would through PUT: fast, and the same code path.
+ * would through PUT: the same code path, without the HTTP round trips.
  */
 export async function appendDirectly(account: { accountId: string; masterKey: string }, binId: string, n: number) {
   const stub = writerStub(binId);

@@ -1,10 +1,14 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import worker from "../src/index";
+import worker from "../../src/index";
 
 export const BASE = "http://edgebin.test";
-export const ADMIN_KEY = "test-admin-key";
+export const JSON_TYPE = "application/json; charset=utf-8";
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const ID = /^[0-9a-f]{24}$/;
+/** A well-formed id that no resource has. */
+export const UNKNOWN_ID = "0123456789abcdef01234567";
 
 export interface CallOptions {
   headers?: Record<string, string>;
@@ -30,6 +34,16 @@ export async function call(method: string, path: string, options: CallOptions = 
 }
 
 /**
+ * A request whose body is sent as bytes with exactly the headers given: unlike `call` (and unlike a
+ * string body, which gets `text/plain`), no Content-Type is implied.
+ */
+export function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = new TextEncoder().encode(body);
+  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+/**
  * The same, with operator settings the test config does not set (e.g. `{ RATE_LIMIT_PER_MINUTE: "3" }`),
  * through the Worker's default export; waits for the request's waitUntil work before returning.
  */
@@ -45,47 +59,30 @@ export async function callWithEnv(
   return res;
 }
 
-export interface TestAccount {
-  accountId: string;
-  masterKey: string;
-  plan: string;
-  createdAt: string;
+/** Asserts a 200 JSON response and returns its exact text. */
+export async function okText(res: Response): Promise<string> {
+  const text = await res.text();
+  expect({ status: res.status, body: text }).toEqual({ status: 200, body: expect.any(String) });
+  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
+  return text;
 }
 
-export async function createAccount(body: Record<string, unknown> = {}): Promise<TestAccount> {
-  const res = await call("POST", "/v3/admin/accounts", { headers: { "X-Admin-Key": ADMIN_KEY }, body });
-  expect(res.status).toBe(200);
-  return res.json();
+/** Asserts a 200 JSON response and returns it parsed. */
+export async function okJson<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return JSON.parse(await okText(res)) as T;
 }
 
-export async function patchAccount(accountId: string, body: Record<string, unknown>): Promise<Response> {
-  return call("PATCH", `/v3/admin/accounts/${accountId}`, { headers: { "X-Admin-Key": ADMIN_KEY }, body });
-}
-
-export const master = (account: TestAccount) => ({ "X-Master-Key": account.masterKey });
-
-export interface CreatedBin {
-  id: string;
-  record: unknown;
-  metadata: Record<string, unknown>;
-}
-
-export async function createBin(
-  account: TestAccount,
-  record: unknown = { hello: "world" },
-  headers: Record<string, string> = {},
-): Promise<CreatedBin> {
-  const res = await call("POST", "/v3/b", { headers: { ...master(account), ...headers }, body: record });
-  expect(res.status, await res.clone().text()).toBe(200);
-  const body = (await res.json()) as { record: unknown; metadata: Record<string, unknown> };
-  return { id: body.metadata.id as string, record: body.record, metadata: body.metadata };
+/** Asserts a 200 whose body is exactly `text` (key order included). */
+export async function expectText(res: Response, text: string): Promise<void> {
+  expect({ status: res.status, body: await res.text() }).toEqual({ status: 200, body: text });
+  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
 }
 
 /** Asserts an error response's status and exact v3 body. */
 export async function expectError(res: Response, status: number, message: string): Promise<void> {
   const text = await res.text();
   expect({ status: res.status, body: text }).toEqual({ status, body: JSON.stringify({ message }) });
-  expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+  expect(res.headers.get("Content-Type")).toBe(JSON_TYPE);
   expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
 }
 
@@ -94,7 +91,5 @@ export async function expectLegacyError(res: Response, status: number, message: 
   const text = await res.text();
   expect({ status: res.status, body: text }).toEqual({ status, body: JSON.stringify({ success: false, message }) });
 }
-
-export const UNKNOWN_ID = "0123456789abcdef01234567";
 
 export { env };
