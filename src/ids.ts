@@ -9,9 +9,12 @@ export function newId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Ids are accepted in any case and looked up lowercased (§1.4). */
+/**
+ * Ids are accepted in any case and looked up lowercased (§1.4). Never trimmed: a path segment with
+ * white space around the id is not 24 hex characters (header values arrive trimmed by `header()`).
+ */
 export function normalizeId(raw: string | undefined): string | null {
-  const id = raw?.trim().toLowerCase();
+  const id = raw?.toLowerCase();
   return id !== undefined && ID_PATTERN.test(id) ? id : null;
 }
 

@@ -112,12 +112,17 @@ export async function patchAccount(env: Env, id: string, patch: Record<string, u
   return getAccount(env, id);
 }
 
-/** The old key stops working the moment the new hash is committed. */
+/**
+ * The old key stops working the moment the new hash is committed. The update only replaces the hash
+ * it was authorised with, so of concurrent rotations with one key exactly one wins; the others find
+ * the old key gone (401), and no key is handed out that never worked.
+ */
 export async function rotateMasterKey(env: Env, account: AccountRow) {
   const masterKey = generateKey();
   const rotatedAt = new Date().toISOString();
-  await env.DB.prepare("UPDATE accounts SET master_key_hash = ? WHERE id = ?")
-    .bind(await sha256Hex(masterKey), account.id)
+  const result = await env.DB.prepare("UPDATE accounts SET master_key_hash = ? WHERE id = ? AND master_key_hash = ?")
+    .bind(await sha256Hex(masterKey), account.id, account.master_key_hash)
     .run();
+  if (result.meta.changes !== 1) throw new AppError("masterKeyInvalid");
   return { accountId: account.id, masterKey, rotatedAt };
 }

@@ -183,6 +183,11 @@ export class BinWriter extends DurableObject<Env> {
             this.discard([base.bodyKey]);
             return { idTaken: true as const };
           }
+          // The collection was deleted after the route found it: as if it had never existed.
+          if (String(err).includes("FOREIGN KEY constraint failed")) {
+            this.discard([base.bodyKey]);
+            throw new AppError("invalidCollectionId");
+          }
           throw err;
         }
         this.head = { versionCount: 0, writeToken: token, latest: base, private: bin.private, ownerId: bin.ownerId };

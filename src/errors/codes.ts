@@ -11,11 +11,15 @@ export interface ErrorParams {
   // ---- Anywhere ----
   routeNotFound: undefined;
   bodyTooLarge: undefined;
+  /** The client stopped sending before the body's end (an aborted upload). */
+  bodyIncomplete: undefined;
   internal: undefined;
   contentTypeNotJson: undefined;
   invalidJson: undefined;
   /** A boolean header (§1.3) with another value. */
   headerNotBoolean: { header: string };
+  /** A text header whose bytes were not UTF-8 (the runtime has replaced them with U+FFFD). */
+  headerNotUtf8: { header: string };
   quotaExhausted: undefined;
   rateLimited: { limit: number; resetSeconds: number };
 
@@ -93,7 +97,8 @@ export interface ErrorParams {
   invalidSchemaDocIdHeader: undefined;
   legacyBinNameTooLong: undefined;
   collectionNameKeyMissing: undefined;
-  collectionNameKeyBlank: undefined;
+  /** v2's attach with a well-formed but unknown (or another account's) schema doc id. */
+  schemaDocNotFoundForAttach: undefined;
   collectionNameLength: undefined;
   schemaDocNameMissing: undefined;
   schemaDocNameLength: undefined;
@@ -130,7 +135,7 @@ export type LegacyOnlyCode =
   | "invalidSchemaDocIdHeader"
   | "legacyBinNameTooLong"
   | "collectionNameKeyMissing"
-  | "collectionNameKeyBlank"
+  | "schemaDocNotFoundForAttach"
   | "collectionNameLength"
   | "schemaDocNameMissing"
   | "schemaDocNameLength"

@@ -18,7 +18,14 @@ export async function readBodyText(c: Context<HonoEnv>): Promise<string> {
   let total = 0;
   const reader = stream.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-upload: a 400 for whoever is still listening, never a 500.
+      throw new AppError("bodyIncomplete");
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > max) {

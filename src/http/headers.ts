@@ -19,13 +19,29 @@ export function booleanHeader(c: Context, name: string): boolean | undefined {
   throw new AppError("headerNotBoolean", { header: name });
 }
 
+/**
+ * Header values are decoded as UTF-8 (§1.2) by the runtime itself, which turns bytes that are not
+ * UTF-8 (e.g. a browser's Latin-1 `Ü`) into U+FFFD before any code sees them (workerd#6927), so the
+ * original cannot be recovered. A name is stored for good: refuse it rather than store the damage.
+ */
+function decoded(name: string, value: string): string {
+  if (value.includes("\uFFFD")) throw new AppError("headerNotUtf8", { header: name });
+  return value;
+}
+
+/** A text header (v2's `name`): trimmed, empty counts as absent, UTF-8 or refused. */
+export function textHeader(c: Context, name: string): string | undefined {
+  const value = header(c, name);
+  return value === undefined ? undefined : decoded(name, value);
+}
+
 /** Name headers distinguish absent from blank (§1.2); length is counted in code points. */
 export type NameHeader = { kind: "absent" } | { kind: "blank" } | { kind: "value"; value: string; length: number };
 
 export function nameHeader(c: Context, name: string): NameHeader {
   const raw = c.req.header(name);
   if (raw === undefined) return { kind: "absent" };
-  const value = raw.trim();
+  const value = decoded(name, raw.trim());
   if (value === "") return { kind: "blank" };
   return { kind: "value", value, length: codePointLength(value) };
 }

@@ -89,9 +89,14 @@ export function dmyToIsoDay(dmy: string): string | null {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null;
 }
 
-/** RFC 4180: quote fields containing a comma, quote, CR or LF; double inner quotes; CRLF line ends. */
+/**
+ * RFC 4180: quote fields containing a comma, quote, CR or LF; double inner quotes; CRLF line ends.
+ * A cell a spreadsheet would read as a formula (starting with `= + - @`, tab or CR; the path and the
+ * user agent are the caller's) gets a leading `'`, the usual neutralisation (OWASP, CSV injection).
+ */
 function csvField(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
+  const raw = value === null ? "" : String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

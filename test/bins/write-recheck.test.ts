@@ -7,9 +7,12 @@ import {
   call,
   createAccount,
   createBin,
+  eventually,
   expectError,
   expectLegacyError,
+  INVALID_COLLECTION_ID,
   master,
+  storageOf,
   type TestAccount,
 } from "../helpers";
 
@@ -21,6 +24,7 @@ async function heldAtTheWriter(
   method: string,
   path: string,
   init: { headers?: Record<string, string>; body?: unknown },
+  rpc: "write" | "create" = "write",
 ) {
   let reached = false;
   let arrived!: () => void;
@@ -40,11 +44,11 @@ async function heldAtTheWriter(
         const stub = target.get(id);
         return new Proxy(stub, {
           get(s, name) {
-            if (name !== "write") return bound(s, name);
+            if (name !== rpc) return bound(s, name);
             return async (...args: unknown[]) => {
               arrived();
               await gate;
-              return (s as unknown as { write: (...a: unknown[]) => unknown }).write(...args);
+              return (s as unknown as Record<string, (...a: unknown[]) => unknown>)[rpc]!(...args);
             };
           },
         });
@@ -218,5 +222,30 @@ describe("a write the route allowed, reaching the writer after the owner changed
     held.release();
     const res = await held.response;
     expect(await res.json()).toEqual({ record: { v: 1 }, metadata: { parentId: bin.id, private: true, version: 1 } });
+  });
+});
+
+// Item 4: the create counterpart. The bin row's collection reference fails once the collection is gone.
+describe("a create the route allowed, reaching the writer after its collection was deleted", () => {
+  it("answers 400 Invalid Collection Id provided and leaves no bin and no body", async () => {
+    const account = await createAccount();
+    const created = await call("POST", "/v3/c", { headers: { ...master(account), "X-Collection-Name": "brief" } });
+    const collection = ((await created.json()) as { record: string }).record;
+    const bodiesBefore = new Set((await env.BODIES.list()).objects.map((o) => o.key));
+    const held = await heldAtTheWriter(
+      "POST",
+      "/v3/b",
+      { headers: { ...master(account), "X-Collection-Id": collection }, body: { a: 1 } },
+      "create",
+    );
+    expect((await call("DELETE", `/v3/c/${collection}`, { headers: master(account) })).status).toBe(200);
+    held.release();
+    await expectError(await held.response, 400, INVALID_COLLECTION_ID);
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
+    const { results } = await env.DB.prepare("SELECT id FROM bins WHERE account_id = ?").bind(account.accountId).all();
+    expect(results).toEqual([]);
+    await eventually(async () =>
+      expect((await env.BODIES.list()).objects.filter((o) => !bodiesBefore.has(o.key))).toEqual([]),
+    );
   });
 });

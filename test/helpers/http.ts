@@ -59,6 +59,17 @@ export async function callWithEnv(
   return res;
 }
 
+/**
+ * A prepared Request straight into the Worker's default export in this isolate, so its body stream
+ * reaches the handler as it is (through `exports.default.fetch` a failing body just ends early).
+ */
+export async function fetchDirectly(req: Request): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(req, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
 /** Asserts a 200 JSON response and returns its exact text. */
 export async function okText(res: Response): Promise<string> {
   const text = await res.text();

@@ -170,3 +170,7 @@ export const INVALID_PAGING = "Invalid paging parameters";
 export const STREAM_NEEDS_UPGRADE = "Stream requires a WebSocket upgrade or Accept: text/event-stream";
 export const TOO_MANY_REQUESTS = "Too many requests";
 export const INVALID_VERSION_RANGE = "Invalid version range";
+
+// edgebin's own messages, where the contract left the wording to us (docs/decisions.md)
+export const BODY_CUT_OFF = "Request body was cut off before its end";
+export const notUtf8 = (header: string) => `${header} must be UTF-8 text`;

@@ -91,7 +91,11 @@ describe("one store behind v3, v2 and v1", () => {
     );
 
     const v2 = await call("PUT", `/b/${bin.id}`, { headers: secret(account), body: { name: "ada" } });
-    await expectLegacyError(v2, 401, MISMATCH);
+    // v2 names the schema doc like v3 (contract §8, as JSONBin's v2 answers).
+    expect({ status: v2.status, body: await v2.json() }).toEqual({
+      status: 401,
+      body: { success: false, message: MISMATCH, schemaDocID: collection.schemaId, schemaDocName: "users" },
+    });
     const v1 = await call("POST", `/b/update/${bin.id}`, { body: { snippet: '{"name":"ada"}' } });
     await expectLegacyError(v1, 422, MISMATCH);
     const v3 = await call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { name: "ada" } });

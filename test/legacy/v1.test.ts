@@ -16,6 +16,7 @@ import {
   legacyNotBoolean,
   master,
   NEED_SECRET_TO_CREATE_BIN,
+  okText,
   ROUTE_NOT_FOUND,
   recordOfSize,
   recordText,
@@ -226,6 +227,33 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
     );
     await expectText(await call("GET", `/b/${id}/latest/pretty`), '{\n  "v": 2\n}');
     await expectText(await call("GET", `/b/${id.toUpperCase()}/1/pretty/`), '{\n  "v": 1\n}');
+  });
+
+  it("indents at most 32 levels, so a deeply nested record cannot be blown up into a huge answer", async () => {
+    const account = await createAccount();
+    const deep = (levels: number) => JSON.parse(`${"[".repeat(levels)}1${"]".repeat(levels)}`);
+    const id = await v1Create(account, { deep: deep(40) });
+    const text = await okText(await call("GET", `/b/${id}/pretty`));
+    expect(JSON.parse(text)).toEqual({ deep: deep(40) });
+    const lines = text.split("\n");
+    // The line of the innermost value is indented 32 levels, not 41.
+    expect(lines.find((line) => line.trim() === "1")).toBe(`${"  ".repeat(32)}1`);
+  });
+
+  it("answers the compact record when the pretty form would be many times larger (10 KB nested 5,000 deep)", async () => {
+    const account = await createAccount();
+    for (const levels of [5_000, 8_000]) {
+      const record = `${"[".repeat(levels)}${"]".repeat(levels)}`;
+      const created = await call("POST", "/b/new", { headers: secret(account), body: { snippet: record } });
+      expect(created.status).toBe(200);
+      const { id } = (await created.json()) as { id: string };
+      const res = await call("GET", `/b/${id}/pretty`);
+      expect({ status: res.status, length: (await res.clone().text()).length }).toEqual({
+        status: 200,
+        length: 2 * levels,
+      });
+      await expectText(res, record);
+    }
   });
 
   it("leaves reads without /pretty to v2", async () => {

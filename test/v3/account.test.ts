@@ -46,6 +46,19 @@ describe("rotating the master key", () => {
     expect(Date.parse(body.rotatedAt)).toBeGreaterThanOrEqual(before - 1000);
   });
 
+  it("lets exactly one of concurrent rotations with the same key win; the others find the key gone", async () => {
+    const account = await createAccount();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call("POST", ROTATE, { headers: master(account) })),
+    );
+    const won = answers.filter((res) => res.status === 200);
+    expect(won).toHaveLength(1);
+    for (const res of answers.filter((r) => r.status !== 200)) await expectError(res, 401, INVALID_MASTER);
+    // The one key handed out works.
+    const { masterKey } = (await won[0]!.json()) as Rotation;
+    expect((await call("GET", "/v3/account/usage", { headers: { "X-Master-Key": masterKey } })).status).toBe(200);
+  });
+
   it("refuses the old key from the very next request", async () => {
     const account = await createAccount();
     await rotate(account);

@@ -10,6 +10,7 @@ import {
   BIN_VERSION_INVALID,
   BIN_VERSION_NOT_FOUND,
   BIN_VERSIONING_NOT_BOOLEAN,
+  BODY_CUT_OFF,
   BODY_TOO_LARGE,
   call,
   createAccount,
@@ -18,6 +19,7 @@ import {
   expectError,
   FREE_CREATE_TOO_LARGE,
   FREE_UPDATE_TOO_LARGE,
+  fetchDirectly,
   freeCreateOver,
   freeUpdateOver,
   INVALID_BIN_ID,
@@ -34,6 +36,7 @@ import {
   NO_KEY,
   NOT_OBJECT_OR_ARRAY,
   NOT_YOURS,
+  notUtf8,
   PATH_NOT_FOUND,
   PRECONDITION_FAILED,
   PRESERVE_LATEST_NOT_BOOLEAN,
@@ -197,6 +200,51 @@ describe("the request body cap", () => {
     await expectError(res, 400, INVALID_BIN_ID);
   });
 });
+describe("a request body that never arrives whole", () => {
+  /** A body stream that sends `first` and then fails or never ends, as a client gone away or still uploading does. */
+  const stalled = (first: string, ending: "error" | "never") => {
+    let pulls = 0;
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pulls++ === 0) return controller.enqueue(new TextEncoder().encode(first));
+        if (ending === "error") controller.error(new Error("the client went away"));
+        else await new Promise(() => {});
+      },
+    });
+  };
+
+  it("answers 413 from a Content-Length over the cap without reading the body", async () => {
+    const account = await createAccount();
+    // The body never ends: if the Worker waited for it, this request would never be answered.
+    const res = await exports.default.fetch(
+      new Request(`${BASE}/v3/b`, {
+        method: "POST",
+        headers: {
+          ...master(account),
+          "Content-Type": "application/json",
+          "Content-Length": String(MAX_REQUEST_BYTES + 1),
+        },
+        body: stalled("{", "never"),
+        duplex: "half",
+      } as RequestInit),
+    );
+    await expectError(res, 413, BODY_TOO_LARGE);
+  });
+
+  it("answers 400, not 500, when the body is cut off mid-stream, and stores nothing", async () => {
+    const account = await createAccount();
+    const res = await fetchDirectly(
+      new Request(`${BASE}/v3/b`, {
+        method: "POST",
+        headers: { ...master(account), "Content-Type": "application/json" },
+        body: stalled('{"half": "a rec', "error"),
+        duplex: "half",
+      } as RequestInit),
+    );
+    await expectError(res, 400, BODY_CUT_OFF);
+    expect(await storageOf(account)).toEqual({ bins: 0, storageBytes: 0 });
+  });
+});
 
 describe("header values", () => {
   it("refuses an X-Bin-Private other than true or false on create", async () => {
@@ -262,6 +310,24 @@ describe("header values", () => {
 });
 
 describe("X-Bin-Name", () => {
+  // The runtime decodes header bytes as UTF-8 and turns what is not UTF-8 into U+FFFD (workerd#6927);
+  // test/e2e/headers.test.ts sends the raw bytes.
+  it("refuses a name the runtime could not decode as UTF-8 instead of storing U+FFFD", async () => {
+    const account = await createAccount();
+    const create = await call("POST", "/v3/b", {
+      headers: { ...master(account), "X-Bin-Name": "\uFFFDberbin" },
+      body: { a: 1 },
+    });
+    await expectError(create, 400, notUtf8("X-Bin-Name"));
+    const bin = await createBin(account, { a: 1 }, { "X-Bin-Name": "Überbin" });
+    expect(bin.metadata.name).toBe("Überbin");
+    const rename = await call("PUT", `/v3/b/${bin.id}/meta/name`, {
+      headers: { ...master(account), "X-Bin-Name": "\uFFFD" },
+    });
+    await expectError(rename, 400, notUtf8("X-Bin-Name"));
+    expect(await storageOf(account)).toMatchObject({ bins: 1 });
+  });
+
   it("refuses a blank name on create", async () => {
     const account = await createAccount();
     for (const name of ["", "   "]) {
@@ -409,6 +475,19 @@ describe("bin ids", () => {
           text: JSON.stringify({ message: INVALID_BIN_ID }),
         });
       }
+    }
+  });
+
+  it("refuses an id padded with white space, which is not 24 hex characters", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    for (const padded of [`%20${bin.id}`, `${bin.id}%0A`, `%09${bin.id}%20`]) {
+      await expectError(await read(account, padded), 400, INVALID_BIN_ID);
+      await expectError(
+        await call("PUT", `/v3/b/${padded}`, { headers: master(account), body: { a: 1 } }),
+        400,
+        INVALID_BIN_ID,
+      );
     }
   });
 

@@ -191,6 +191,24 @@ describe("GET /v3/l/<DD-MM-YYYY>", () => {
     ]);
   });
 
+  it("neutralises cells a spreadsheet would read as a formula with a leading quote", async () => {
+    const account = await createAccount();
+    // (A leading tab cannot be sent: header values arrive trimmed.)
+    const hostile = ['=HYPERLINK("https://example.com","x")', "+1", "-2+3", "@SUM(A1)"];
+    let rows = 0;
+    for (const agent of hostile) {
+      rows++;
+      await logged(account, rows, call("GET", "/v3/c", { headers: { ...master(account), "User-Agent": agent } }));
+    }
+    const lines = await csvRows(account, dmy(Date.now()));
+    expect(lines.map((line) => line.slice(line.lastIndexOf(",200,,") + 6))).toEqual([
+      `"'=HYPERLINK(""https://example.com"",""x"")"`,
+      "'+1",
+      "'-2+3",
+      "'@SUM(A1)",
+    ]);
+  });
+
   it("logs the listing and download requests themselves, but not their 404s, which are not counted", async () => {
     const account = await createAccount();
     const headers = { ...master(account), "User-Agent": "ua" };

@@ -30,7 +30,7 @@ export const V2: Table<V2Code> & Partial<Table<V3Code>> = {
   invalidSchemaDocIdHeader: e(422, "Invalid Schema Doc ID"),
   legacyBinNameTooLong: e(422, "Bin Name cannot be longer than 128 characters."),
   collectionNameKeyMissing: e(422, "You need to provide a name key."),
-  collectionNameKeyBlank: e(422, "Name key cannot be blank."),
+  schemaDocNotFoundForAttach: e(401, "Schema Document not found"),
   collectionNameLength: e(422, "Collection Name length should be more than 2 characters and less than 33 characters"),
   schemaDocNameMissing: e(422, "You need to provide a name for the Schema Document"),
   schemaDocNameLength: e(422, "Schema Doc Name length should be more than 2 characters and less than 33 characters"),
@@ -43,5 +43,9 @@ export const V2: Table<V2Code> & Partial<Table<V3Code>> = {
   schemaDocNotFound: e(404, "Schema Document not found"),
   contentTypeNotJson: e(422, "Expected content type - application/json"),
   recordBlank: e(422, "JSON cannot be empty"),
-  schemaMismatch: ({ detail }) => e(401, `Schema Doc Validation Mismatch:  ${detail}`),
+  schemaMismatch: ({ detail, schemaId, schemaName }) => ({
+    status: 401,
+    message: `Schema Doc Validation Mismatch:  ${detail}`,
+    extra: { schemaDocID: schemaId, schemaDocName: schemaName },
+  }),
 };

@@ -67,10 +67,12 @@ const MASTER_KEY_MISSING = {
 export const V3: Table<V3Code> = {
   routeNotFound: e(404, "Route not found"),
   bodyTooLarge: e(413, "Request body too large"),
+  bodyIncomplete: e(400, "Request body was cut off before its end"),
   internal: e(500, "Internal server error"),
   contentTypeNotJson: e(400, "You need to pass Content-Type set to application/json"),
   invalidJson: e(400, "Invalid JSON. Please try again"),
   headerNotBoolean: ({ header }) => e(400, `${header} must be true or false`),
+  headerNotUtf8: ({ header }) => e(400, `${header} must be UTF-8 text`),
   quotaExhausted: e(403, "Requests exhausted for this account"),
   rateLimited: ({ limit, resetSeconds }) => ({
     status: 429,

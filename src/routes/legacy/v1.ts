@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { KeyFacts } from "../../auth/credentials";
 import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
+import { prettyJson } from "../../bins/pretty";
 import { parseRecord, parseRecordText } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
 import type { HonoEnv } from "../../env";
@@ -72,7 +73,8 @@ v1.put("/b/update/:id", speaks("v1"), update);
 // ---- §9.3 Pretty reads: §8.2's selection, v1's errors ----
 async function pretty(c: C, segment: string | undefined) {
   const text = await readLegacyRecord(c, snippetId(c), segment, hideUnlessOwner);
-  return rawJsonResponse(JSON.stringify(JSON.parse(text), null, 2));
+  // A pretty form many times the record (deep nesting) is not worth sending: the compact one is the same data.
+  return rawJsonResponse(prettyJson(text, Math.max(8 * text.length, 65_536)) ?? text);
 }
 
 v1.get("/b/:id/pretty", speaks("v1"), (c) => pretty(c, undefined));

@@ -13,7 +13,7 @@ import { AppError } from "../../errors/app-error";
 import type { SecretKeyAction } from "../../errors/codes";
 import { unwrap } from "../../errors/rpc";
 import { readBodyText } from "../../http/body";
-import { booleanHeader, header } from "../../http/headers";
+import { booleanHeader, header, textHeader } from "../../http/headers";
 import { jsonObjectText, jsonResponse, RawJson, rawJsonResponse } from "../../http/json";
 import { newId, parseId } from "../../ids";
 import { isEmptySchemaBody, parseSchemaDocument } from "../../schemas/body";
@@ -52,7 +52,7 @@ const privateNeedsOwner = (action: SecretKeyAction) => (view: BinView, creds: Cr
 v2.post("/b", async (c) => {
   const text = await readBodyText(c);
   const requestedPrivate = booleanHeader(c, "private");
-  const name = header(c, "name") ?? null;
+  const name = textHeader(c, "name") ?? null;
   if (name !== null && codePointLength(name) > 128) throw new AppError("legacyBinNameTooLong");
   const rawCollection = header(c, "collection-id");
   const collectionId = rawCollection === undefined ? null : parseId(rawCollection, "invalidCollectionId");
@@ -126,7 +126,8 @@ function collectionName(c: C, text: string): string {
   const name = isPlainObject(parsed.value) ? parsed.value.name : undefined;
   if (typeof name !== "string") throw new AppError("collectionNameKeyMissing");
   const trimmed = name.trim();
-  if (trimmed === "") throw new AppError("collectionNameKeyBlank");
+  // JSONBin answers a blank name as a missing one, not with its `Name key cannot be blank.`
+  if (trimmed === "") throw new AppError("collectionNameKeyMissing");
   const length = codePointLength(trimmed);
   if (length < 3 || length > 32) throw new AppError("collectionNameLength");
   return trimmed;
@@ -159,7 +160,7 @@ v2.put("/c/:id", async (c) => {
   }
   if (schemaId !== null) {
     const schema = await findSchemaDoc(c.env.DB, account.id, schemaId);
-    if (!schema) throw new AppError("invalidSchemaDocIdHeader");
+    if (!schema) throw new AppError("schemaDocNotFoundForAttach");
     await setCollectionSchema(c.env.DB, id, schemaId);
     return jsonResponse({
       success: true,
@@ -179,7 +180,7 @@ const schemaDocId = (c: C) => parseId(c.req.param("id"), "invalidSchemaId");
 
 /** The `name` header: 3 to 32 code points; an empty value counts as absent (§1.2). */
 function schemaName(c: C): string | undefined {
-  const name = header(c, "name");
+  const name = textHeader(c, "name");
   if (name !== undefined && (codePointLength(name) < 3 || codePointLength(name) > 32)) {
     throw new AppError("schemaDocNameLength");
   }
