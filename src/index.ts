@@ -10,6 +10,7 @@ import { rejectHead } from "./routes/middleware";
 import { accessKeys } from "./routes/v3/access-keys";
 import { account } from "./routes/v3/account";
 import { admin } from "./routes/v3/admin";
+import { binHistory } from "./routes/v3/bin-history";
 import { bins } from "./routes/v3/bins";
 import { collections } from "./routes/v3/collections";
 import { logs } from "./routes/v3/logs";
@@ -24,6 +25,8 @@ app.use(settleUsage);
 
 app.route("/v3/admin", admin);
 app.route("/v3/account", account);
+// Before `bins`: its `/<id>/<version>` would otherwise take `/<id>/diff`.
+app.route("/v3/b", binHistory);
 app.route("/v3/b", bins);
 app.route("/v3/c", collections);
 app.route("/v3/s", schemas);

@@ -37,7 +37,7 @@ function binName(c: C): string | null {
 }
 
 /** If-Match is checked here in request order (§1.6 step 7) and again by the writer, atomically. */
-function checkIfMatch(c: C, view: BinView): string | undefined {
+export function checkIfMatch(c: C, view: BinView): string | undefined {
   const ifMatch = header(c, "If-Match");
   const etag = view.record && etagOf(view.record.version, view.record.hash);
   if (etag && !ifMatchPasses(ifMatch, etag)) throw new AppError("preconditionFailed", { etag });
@@ -297,11 +297,18 @@ async function openForUpdate(c: C) {
   return { id, text, view, ifMatch, versioned: decideVersioning(view, view.keys, requested) };
 }
 
-function updateResponse(view: BinView, record: StoredRecord, result: WriteResult): Response {
+/** §3.3's answer to a write of the latest; `extra` metadata goes last (a restore's `restoredFrom`). */
+export function updateResponse(
+  view: BinView,
+  record: StoredRecord,
+  result: WriteResult,
+  extra: Record<string, unknown> = {},
+): Response {
   const metadata = {
     parentId: view.id,
     private: view.private,
     ...(result.appended ? { version: result.version } : {}),
+    ...extra,
   };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
     "X-Bin-Version": String(result.version),
