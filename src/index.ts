@@ -14,6 +14,7 @@ import { binHistory } from "./routes/v3/bin-history";
 import { bins } from "./routes/v3/bins";
 import { collections } from "./routes/v3/collections";
 import { logs } from "./routes/v3/logs";
+import { openApi } from "./routes/v3/openapi";
 import { schemas } from "./routes/v3/schemas";
 import { pruneUsage } from "./usage/logs";
 
@@ -32,6 +33,7 @@ app.route("/v3/c", collections);
 app.route("/v3/s", schemas);
 app.route("/v3/a", accessKeys);
 app.route("/v3/l", logs);
+app.route("/v3/openapi.json", openApi);
 // Legacy APIs at the root, after v3. v1 first: its literal `/b/new`, `/b/update/<id>` and `/pretty`
 // paths must win over v2's `/b/<id>[/<version>]`.
 app.route("/", v1);
@@ -48,3 +50,6 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 export { BinWriter } from "./bins/bin-writer";
+/** The routes the app serves, for the test that holds them equal to the OpenAPI document's. */
+export const servedRoutes = (): { method: string; path: string }[] =>
+  app.routes.map(({ method, path }) => ({ method, path }));

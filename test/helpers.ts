@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import worker from "../src/index";
+import { validateResponse } from "./openapi/validate";
 
 export const BASE = "http://edgebin.test";
 export const ADMIN_KEY = "test-admin-key";
@@ -26,7 +27,10 @@ function request(method: string, path: string, options: CallOptions): Request {
 
 /** A request through the Worker's HTTP surface. */
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
-  return exports.default.fetch(request(method, path, options));
+  const req = request(method, path, options);
+  const res = await exports.default.fetch(req);
+  await validateResponse(method, req.url, res);
+  return res;
 }
 
 /**
@@ -40,8 +44,10 @@ export async function callWithEnv(
   options: CallOptions = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request(method, path, options), { ...env, ...overrides }, ctx);
+  const req = request(method, path, options);
+  const res = await worker.fetch(req, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
+  await validateResponse(method, req.url, res);
   return res;
 }
 
