@@ -17,7 +17,9 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      setupFiles: ["./test/apply-migrations.ts"],
+      setupFiles: ["./test/apply-migrations.ts", "./test/openapi/setup.ts"],
+      // The default output, then the number of responses validated against the OpenAPI document.
+      reporters: ["default", "./test/openapi/reporter.ts"],
       // test/e2e runs in Node against local instances: vitest.e2e.config.ts.
       exclude: ["test/e2e/**", "node_modules/**"],
     },

@@ -39,7 +39,7 @@ const groupAlive = (pid) => {
 };
 
 // What `wrangler dev` needs to build and run the Worker and apply migrations.
-const SNAPSHOT = ["src", "migrations", "wrangler.toml", "tsconfig.base.json"];
+const SNAPSHOT = ["src", "migrations", "public", "wrangler.toml", "tsconfig.base.json"];
 
 /** What the run measures: the commit, and whether the Worker's files differed from it. */
 function describeSource() {

@@ -57,6 +57,10 @@ export interface ErrorParams {
   patchContentType: undefined;
   patchInvalid: undefined;
   patchConflict: undefined;
+  /** §10.6: `from`/`to` not a version number or `latest`. */
+  versionRangeInvalid: undefined;
+  /** §10.6: the two records are over the diff's bound (decision in docs/decisions.md). */
+  diffTooLarge: undefined;
 
   // ---- Account keys ----
   /** `route` picks the route's own "you need to pass" wording; absent = the common one. */

@@ -275,3 +275,20 @@ export async function listRecordsPage(
     more: results.length > limit,
   };
 }
+
+/** The index rows of the named records of a bin (any that exist), by version. */
+export async function findRecords(db: D1Database, binId: string, versions: number[]): Promise<Map<number, RecordRef>> {
+  const { results } = await db
+    .prepare(
+      `SELECT version, body_key, hash, size, updated_at FROM records
+       WHERE bin_id = ? AND version IN (${versions.map(() => "?").join(", ")})`,
+    )
+    .bind(binId, ...versions)
+    .all<{ version: number; body_key: string; hash: string; size: number; updated_at: string }>();
+  return new Map(
+    results.map((r) => [
+      r.version,
+      { version: r.version, bodyKey: r.body_key, hash: r.hash, size: r.size, updatedAt: r.updated_at },
+    ]),
+  );
+}

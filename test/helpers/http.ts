@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import worker from "../../src/index";
+import { validateResponse } from "../openapi/validate";
 
 export const BASE = "http://edgebin.test";
 export const JSON_TYPE = "application/json; charset=utf-8";
@@ -30,17 +31,28 @@ function request(method: string, path: string, options: CallOptions): Request {
 
 /** A request through the Worker's HTTP surface. */
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
-  return exports.default.fetch(request(method, path, options));
+  const req = request(method, path, options);
+  const res = await exports.default.fetch(req);
+  await validateResponse(method, req.url, res);
+  return res;
 }
 
 /**
  * A request whose body is sent as bytes with exactly the headers given: unlike `call` (and unlike a
  * string body, which gets `text/plain`), no Content-Type is implied.
  */
-export function send(method: string, path: string, headers: Record<string, string>, body?: string): Promise<Response> {
+export async function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Response> {
   const init: RequestInit = { method, headers };
   if (body !== undefined) init.body = new TextEncoder().encode(body);
-  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+  const req = new Request(`${BASE}${path}`, init);
+  const res = await exports.default.fetch(req);
+  await validateResponse(method, req.url, res);
+  return res;
 }
 
 /**
@@ -54,8 +66,10 @@ export async function callWithEnv(
   options: CallOptions = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(request(method, path, options), { ...env, ...overrides }, ctx);
+  const req = request(method, path, options);
+  const res = await worker.fetch(req, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
+  await validateResponse(method, req.url, res);
   return res;
 }
 
@@ -67,6 +81,7 @@ export async function fetchDirectly(req: Request): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await worker.fetch(req, env, ctx);
   await waitOnExecutionContext(ctx);
+  await validateResponse(req.method, req.url, res);
   return res;
 }
 

@@ -133,6 +133,8 @@ export const V3: Table<V3Code> = {
   ),
   patchInvalid: e(400, "Invalid JSON Patch document"),
   patchConflict: e(409, "JSON Patch could not be applied"),
+  versionRangeInvalid: e(400, "Invalid version range"),
+  diffTooLarge: e(403, "Versions too large to diff"),
 
   masterKeyMissing: (params) => e(401, params?.route ? MASTER_KEY_MISSING[params.route] : NEED_MASTER_KEY),
   masterKeyInvalid: e(401, "Invalid X-Master-Key provided"),

@@ -1,14 +1,12 @@
 import { type Context, Hono } from "hono";
 import { authorizeBin, authorizeCreate, authorizeOwnerMaster } from "../../auth/bin-access";
-import type { KeyFacts } from "../../auth/credentials";
-import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
-import { ifMatchPasses, ifNoneMatchHits } from "../../bins/conditional";
+import { ifNoneMatchHits } from "../../bins/conditional";
 import { resolveDotPath } from "../../bins/dot-path";
 import { compileJsonPath, JsonPathError } from "../../bins/json-path";
 import { parsePatch } from "../../bins/patch/parse";
-import { etagOf, parseRecord, type StoredRecord } from "../../bins/records";
+import { etagOf, parseRecord } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, readRecordText, writeRecord } from "../../bins/service";
-import { type WriteResult, writerFor } from "../../bins/writer-protocol";
+import { writerFor } from "../../bins/writer-protocol";
 import type { HonoEnv } from "../../env";
 import { AppError, routeNotFound } from "../../errors/app-error";
 import { unwrap } from "../../errors/rpc";
@@ -20,6 +18,7 @@ import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/
 import { charge } from "../charging";
 import { readV3Credentials } from "../keys";
 import { openBin } from "../open-bin";
+import { checkIfMatch, openForUpdate, updateResponse } from "./bin-update";
 
 export const bins = new Hono<HonoEnv>();
 
@@ -35,14 +34,6 @@ function binName(c: C): string | null {
     throw new AppError("binNameInvalid");
   }
   return name.value;
-}
-
-/** If-Match is checked here in request order (§1.6 step 7) and again by the writer, atomically. */
-function checkIfMatch(c: C, view: BinView): string | undefined {
-  const ifMatch = header(c, "If-Match");
-  const etag = view.record && etagOf(view.record.version, view.record.hash);
-  if (etag && !ifMatchPasses(ifMatch, etag)) throw new AppError("preconditionFailed", { etag });
-  return ifMatch;
 }
 
 // ---- §3.1 Create ----
@@ -284,36 +275,10 @@ bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 
 // ---- §3.3 Update (PUT) and §10.1 partial update (PATCH) ----
 
-/** Steps 1–7 shared by PUT and PATCH: id, body cap, header values, bin + `update` key, charge, If-Match. */
-async function openForUpdate(c: C) {
+bins.put("/:id", async (c) => {
   const id = binId(c);
   const text = await readBodyText(c);
-  const requestedVersioning = booleanHeader(c, "X-Bin-Versioning");
-  const creds = await readV3Credentials(c);
-  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v3", creds, facts, requestedVersioning });
-  const view = await openBin(c, id, creds, {
-    notFound: "binNotFoundForUpdate",
-    authorize: (v) => authorizeUpdate(asked(v.keys), v),
-  });
-  const ifMatch = checkIfMatch(c, view);
-  return { id, text, view, ifMatch, authority: asked(view.keys) };
-}
-
-function updateResponse(view: BinView, record: StoredRecord, result: WriteResult): Response {
-  const metadata = {
-    parentId: view.id,
-    private: result.private,
-    ...(result.appended ? { version: result.version } : {}),
-  };
-  return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
-    "X-Bin-Version": String(result.version),
-    ETag: result.etag,
-    ...(result.capReached ? { "X-Bin-Version-Cap-Reached": "true" } : {}),
-  });
-}
-
-bins.put("/:id", async (c) => {
-  const { text, view, ifMatch, authority } = await openForUpdate(c);
+  const { view, ifMatch, authority } = await openForUpdate(c, id);
   const value = parseRecord(c.req.header("Content-Type"), text);
   const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority, ifMatch });
   return updateResponse(view, record, result);
@@ -321,7 +286,9 @@ bins.put("/:id", async (c) => {
 
 /** The patch is applied by the bin's writer to the latest record, so concurrent patches never lose updates. */
 bins.patch("/:id", async (c) => {
-  const { id, text, view, ifMatch, authority } = await openForUpdate(c);
+  const id = binId(c);
+  const text = await readBodyText(c);
+  const { view, ifMatch, authority } = await openForUpdate(c, id);
   const patch = parsePatch(c.req.header("Content-Type"), text);
   const result = await writeRecord(c.env, {
     binId: id,

@@ -1,0 +1,2 @@
+/** CHROMIUM_PATH if set, else the first Debian/Ubuntu location that exists; null when none does. */
+export function chromiumPath(): string | null;
