@@ -140,7 +140,8 @@ export async function loadBinView(
   };
 }
 
-interface KeyColumns {
+/** The presented keys' columns of a query, as `keyFactsFrom` reads them. */
+export interface KeyColumns {
   master_account_id: string | null;
   ak_id: string | null;
   ak_account_id: string | null;
@@ -150,7 +151,7 @@ interface KeyColumns {
   ak_delete: number | null;
 }
 
-function keyFactsFrom(row: KeyColumns): KeyFacts {
+export function keyFactsFrom(row: KeyColumns): KeyFacts {
   return {
     masterAccountId: row.master_account_id,
     accessKey:

@@ -1,5 +1,5 @@
 import type { KeyFacts } from "../auth/credentials";
-import type { NewBinRow, RecordRef, SchemaRef } from "./bin-reads";
+import { type KeyColumns, keyFactsFrom, type NewBinRow, type RecordRef, type SchemaRef } from "./bin-reads";
 
 // Statements only the bin's writer (its Durable Object) runs: it is the one writer of `bins` and
 // `records` rows, so these never run anywhere else (scripts/check-imports.mjs enforces it).
@@ -169,35 +169,13 @@ export async function loadKeyFacts(
   const row = await db
     .prepare(
       `SELECT (SELECT a.id FROM accounts a WHERE a.master_key_hash = ?1) AS master_account_id,
-              k.id AS ak_id, k.account_id AS ak_account_id, k.can_create, k.can_read, k.can_update, k.can_delete
+              k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
+              k.can_update AS ak_update, k.can_delete AS ak_delete
        FROM (SELECT 1) LEFT JOIN access_keys k ON k.key_hash = ?2`,
     )
     .bind(keys.masterHash ?? null, keys.accessHash ?? null)
-    .first<{
-      master_account_id: string | null;
-      ak_id: string | null;
-      ak_account_id: string | null;
-      can_create: number | null;
-      can_read: number | null;
-      can_update: number | null;
-      can_delete: number | null;
-    }>();
-  return {
-    masterAccountId: row?.master_account_id ?? null,
-    accessKey:
-      row?.ak_id == null
-        ? null
-        : {
-            id: row.ak_id,
-            accountId: row.ak_account_id!,
-            permissions: {
-              create: row.can_create === 1,
-              read: row.can_read === 1,
-              update: row.can_update === 1,
-              delete: row.can_delete === 1,
-            },
-          },
-  };
+    .first<KeyColumns>();
+  return row ? keyFactsFrom(row) : { masterAccountId: null, accessKey: null };
 }
 
 /** The schema attached to the bin's collection now, for writes whose schema guard failed. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { BinWriter } from "../../src/bins/bin-writer";
 import { toStoredRecord } from "../../src/bins/records";
 import {
+  bodyCount,
   type Counts,
   call,
   createAccount,
@@ -14,10 +15,9 @@ import {
   master,
   setWriterEnv,
   type TestAccount,
+  versionCount,
   writerStub,
 } from "../helpers";
-
-const versioned = (account: TestAccount) => ({ ...master(account), "X-Bin-Versioning": "true" });
 
 /**
  * The writer's bindings, counted, with its first D1 batch held until `release()`: while that
@@ -62,6 +62,38 @@ const waiting = (binId: string) =>
     (instance: BinWriter) => (instance as unknown as { openGroup: unknown[] | null }).openGroup?.length ?? 0,
   );
 
+/**
+ * Sends `first` and holds its commit in flight, then sends each of `queued` in turn, each once the
+ * one before it waits in the writer (so arrival order is known), then lets the commit go.
+ */
+async function behindAHeldCommit(
+  binId: string,
+  first: () => Promise<Response>,
+  queued: (() => Promise<Response>)[],
+  faults: { failLater?: "r2Put" | "d1Batch" } = {},
+) {
+  const counts: Counts = {};
+  const held = heldFirstCommit(counts, faults);
+  await setWriterEnv(binId, held.env);
+  const firstAnswer = first();
+  await eventually(async () => expect(counts["d1.batch"]).toBe(1));
+  const answers: Promise<Response>[] = [];
+  for (const [i, send] of queued.entries()) {
+    answers.push(send());
+    await eventually(async () => expect(await waiting(binId)).toBe(i + 1));
+  }
+  const getsBeforeRelease = counts["r2.get"] ?? 0;
+  held.release();
+  return { first: await firstAnswer, queued: await Promise.all(answers), counts, getsBeforeRelease };
+}
+
+const put =
+  (account: TestAccount, id: string, body: unknown, headers: Record<string, string> = {}) =>
+  () =>
+    call("PUT", `/v3/b/${id}`, { headers: { ...master(account), ...headers }, body });
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 async function latest(account: TestAccount, id: string): Promise<unknown> {
   const res = await call("GET", `/v3/b/${id}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
   return res.json();
@@ -71,27 +103,18 @@ describe("group commit in the bin's writer", { timeout: 30_000 }, () => {
   it("commits the writes queued behind an in-flight commit together: one D1 batch, every body, versions in arrival order", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
-    const counts: Counts = {};
-    const held = heldFirstCommit(counts);
-    await setWriterEnv(bin.id, held.env);
-
-    const first = call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n: 1 } });
-    await eventually(async () => expect(counts["d1.batch"]).toBe(1));
-    const queued: Promise<Response>[] = [];
-    for (let n = 2; n <= 20; n++) {
-      queued.push(call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n } }));
-      // Arrival order is the order the writer sees them in: wait until each is queued.
-      await eventually(async () => expect(await waiting(bin.id)).toBe(n - 1));
-    }
-    held.release();
-    const responses = await Promise.all([first, ...queued]);
-
-    const versions = await Promise.all(
-      responses.map(async (res) => ((await res.json()) as { metadata: { version: number } }).metadata.version),
+    const versioning = { "X-Bin-Versioning": "true" };
+    const { first, queued, counts } = await behindAHeldCommit(
+      bin.id,
+      put(account, bin.id, { n: 1 }, versioning),
+      range(2, 20).map((n) => put(account, bin.id, { n }, versioning)),
     );
-    expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const versions = await Promise.all(
+      [first, ...queued].map(async (res) => ((await res.json()) as { metadata: { version: number } }).metadata.version),
+    );
+    expect(versions).toEqual(range(1, 20));
     expect({ batches: counts["d1.batch"], puts: counts["r2.put"] }).toEqual({ batches: 2, puts: 20 });
-    for (let n = 1; n <= 20; n++) {
+    for (const n of range(1, 20)) {
       const res = await call("GET", `/v3/b/${bin.id}/${n}`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
       expect(await res.json()).toEqual({ n });
     }
@@ -100,77 +123,50 @@ describe("group commit in the bin's writer", { timeout: 30_000 }, () => {
   it("checks each write's If-Match against the state the writes before it in the group leave", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
-    const counts: Counts = {};
-    const held = heldFirstCommit(counts);
-    await setWriterEnv(bin.id, held.env);
     const etag = async (version: number, record: unknown) => `"${version}-${(await toStoredRecord(record)).hash}"`;
     const [e0, e1, e2] = [await etag(0, { n: 0 }), await etag(1, { n: 1 }), await etag(2, { n: 2 })];
-
-    const first = call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n: 1 } });
-    await eventually(async () => expect(counts["d1.batch"]).toBe(1));
     // The route compares with the committed head (the base, e0); the writer with what precedes each write.
     const conditional = (ifMatch: string, n: number) =>
-      call("PUT", `/v3/b/${bin.id}`, {
-        headers: { ...versioned(account), "If-Match": `${e0}, ${ifMatch}` },
-        body: { n },
-      });
-    const second = conditional(e1, 2);
-    await eventually(async () => expect(await waiting(bin.id)).toBe(1));
-    const third = conditional(e1, 3);
-    await eventually(async () => expect(await waiting(bin.id)).toBe(2));
-    const fourth = conditional(e2, 4);
-    await eventually(async () => expect(await waiting(bin.id)).toBe(3));
-    held.release();
-
-    expect((await first).status).toBe(200);
-    const answers = await Promise.all([second, third, fourth]);
-    expect(answers.map((r) => r.status)).toEqual([200, 412, 200]);
-    expect(answers[1]!.headers.get("ETag")).toBe(e2);
-    await expectError(answers[1]!, 412, "Precondition failed: bin has changed");
-    expect(((await answers[2]!.json()) as { metadata: { version: number } }).metadata.version).toBe(3);
+      put(account, bin.id, { n }, { "X-Bin-Versioning": "true", "If-Match": `${e0}, ${ifMatch}` });
+    const { first, queued } = await behindAHeldCommit(
+      bin.id,
+      put(account, bin.id, { n: 1 }, { "X-Bin-Versioning": "true" }),
+      [conditional(e1, 2), conditional(e1, 3), conditional(e2, 4)],
+    );
+    expect(first.status).toBe(200);
+    expect(queued.map((r) => r.status)).toEqual([200, 412, 200]);
+    expect(queued[1]!.headers.get("ETag")).toBe(e2);
+    await expectError(queued[1]!, 412, "Precondition failed: bin has changed");
+    expect(((await queued[2]!.json()) as { metadata: { version: number } }).metadata.version).toBe(3);
     expect(await latest(account, bin.id)).toEqual({ n: 4 });
   });
 
   it("applies each queued patch to the result of the one before, reading the latest body once", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
-    const counts: Counts = {};
-    const held = heldFirstCommit(counts);
-    await setWriterEnv(bin.id, held.env);
-    const first = call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: 1 } });
-    await eventually(async () => expect(counts["d1.batch"]).toBe(1));
-    const patches: Promise<Response>[] = [];
-    for (let i = 0; i < 10; i++) {
-      patches.push(call("PATCH", `/v3/b/${bin.id}`, { headers: master(account), body: { [`k${i}`]: i } }));
-      await eventually(async () => expect(await waiting(bin.id)).toBe(i + 1));
-    }
-    const getsBefore = counts["r2.get"] ?? 0;
-    held.release();
-    expect((await first).status).toBe(200);
-    expect((await Promise.all(patches)).map((r) => r.status)).toEqual(Array(10).fill(200));
-    expect(await latest(account, bin.id)).toEqual({
-      n: 1,
-      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])),
-    });
-    expect((counts["r2.get"] ?? 0) - getsBefore).toBe(1);
+    const patch = (i: number) => () =>
+      call("PATCH", `/v3/b/${bin.id}`, { headers: master(account), body: { [`k${i}`]: i } });
+    const { first, queued, counts, getsBeforeRelease } = await behindAHeldCommit(
+      bin.id,
+      put(account, bin.id, { n: 1 }),
+      range(0, 9).map(patch),
+    );
+    expect(first.status).toBe(200);
+    expect(queued.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const keys = Object.fromEntries(range(0, 9).map((i) => [`k${i}`, i]));
+    expect(await latest(account, bin.id)).toEqual({ n: 1, ...keys });
+    expect((counts["r2.get"] ?? 0) - getsBeforeRelease).toBe(1);
   });
 
   it("stores only the last of a group's in-place overwrites and retires the body they replaced", async () => {
     const account = await createAccount();
     const bin = await createBin(account, { n: 0 });
-    const counts: Counts = {};
-    const held = heldFirstCommit(counts);
-    await setWriterEnv(bin.id, held.env);
-    const first = call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n: 1 } });
-    await eventually(async () => expect(counts["d1.batch"]).toBe(1));
-    const overwrites: Promise<Response>[] = [];
-    for (let n = 2; n <= 11; n++) {
-      overwrites.push(call("PUT", `/v3/b/${bin.id}`, { headers: master(account), body: { n } }));
-      await eventually(async () => expect(await waiting(bin.id)).toBe(n - 1));
-    }
-    held.release();
-    await first;
-    expect((await Promise.all(overwrites)).map((r) => r.headers.get("X-Bin-Version"))).toEqual(Array(10).fill("0"));
+    const { queued, counts } = await behindAHeldCommit(
+      bin.id,
+      put(account, bin.id, { n: 1 }),
+      range(2, 11).map((n) => put(account, bin.id, { n })),
+    );
+    expect(queued.map((r) => r.headers.get("X-Bin-Version"))).toEqual(Array(10).fill("0"));
     // One put for the first write, one for the whole group: the nine records it overwrote were never visible.
     expect(counts["r2.put"]).toBe(2);
     expect(await latest(account, bin.id)).toEqual({ n: 11 });
@@ -182,30 +178,21 @@ describe("group commit in the bin's writer", { timeout: 30_000 }, () => {
     it(`fails exactly the writes of a group whose ${fault === "r2Put" ? "R2 puts" : "D1 batch"} fail, leaving the state before it`, async () => {
       const account = await createAccount();
       const bin = await createBin(account, { n: 0 });
-      const counts: Counts = {};
-      const held = heldFirstCommit(counts, { failLater: fault });
-      await setWriterEnv(bin.id, held.env);
-      const first = call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n: 1 } });
-      await eventually(async () => expect(counts["d1.batch"]).toBe(1));
-      const group: Promise<Response>[] = [];
-      for (let n = 2; n <= 6; n++) {
-        group.push(call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n } }));
-        await eventually(async () => expect(await waiting(bin.id)).toBe(n - 1));
-      }
-      held.release();
-      expect((await first).status).toBe(200);
-      for (const res of await Promise.all(group)) await expectError(res, 500, "Internal server error");
+      const versioning = { "X-Bin-Versioning": "true" };
+      const { first, queued } = await behindAHeldCommit(
+        bin.id,
+        put(account, bin.id, { n: 1 }, versioning),
+        range(2, 6).map((n) => put(account, bin.id, { n }, versioning)),
+        { failLater: fault },
+      );
+      expect(first.status).toBe(200);
+      for (const res of queued) await expectError(res, 500, "Internal server error");
       await setWriterEnv(bin.id, env);
       expect(await latest(account, bin.id)).toEqual({ n: 1 });
-      const count = await call("GET", `/v3/b/${bin.id}/versions/count`, { headers: master(account) });
-      expect(((await count.json()) as { metadata: { versionCount: number } }).metadata.versionCount).toBe(1);
+      expect(await versionCount(account, bin.id)).toBe(1);
       // The next write continues from there.
-      const next = await call("PUT", `/v3/b/${bin.id}`, { headers: versioned(account), body: { n: 7 } });
+      const next = await put(account, bin.id, { n: 7 }, versioning)();
       expect(((await next.json()) as { metadata: { version: number } }).metadata.version).toBe(2);
     });
   }
 });
-
-async function bodyCount(id: string): Promise<number> {
-  return (await env.BODIES.list({ prefix: `${id}/` })).objects.length;
-}

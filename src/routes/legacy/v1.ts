@@ -1,6 +1,4 @@
 import { type Context, Hono } from "hono";
-import type { KeyFacts } from "../../auth/credentials";
-import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
 import { prettyJson } from "../../bins/pretty";
 import { parseRecord, parseRecordText } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
@@ -14,7 +12,7 @@ import type { BinView } from "../../storage/bin-reads";
 import { isPlainObject } from "../../values";
 import { readLegacyCredentials } from "../keys";
 import { speaks } from "../middleware";
-import { openBin } from "../open-bin";
+import { openForUpdate } from "../open-bin";
 import { isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
 /**
@@ -60,10 +58,9 @@ async function update(c: C) {
   const text = await readBodyText(c);
   const requestedVersioning = booleanHeader(c, "versioning");
   const creds = await readLegacyCredentials(c);
-  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v1", creds, facts, requestedVersioning });
-  const view = await openBin(c, id, creds, { authorize: (v) => authorizeUpdate(asked(v.keys), v) });
+  const { view, authority } = await openForUpdate(c, id, { api: "v1", creds, requestedVersioning });
   const value = parseSnippet(c, text);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority: asked(view.keys) });
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority });
   return legacyUpdateResponse(id, record, result);
 }
 

@@ -1,8 +1,7 @@
 import { type Context, Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import type { AccountRow } from "../../accounts/store";
-import type { Credentials, KeyFacts } from "../../auth/credentials";
-import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
+import type { Credentials } from "../../auth/credentials";
 import { parseRecord } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord } from "../../bins/service";
 import { writerFor } from "../../bins/writer-protocol";
@@ -22,7 +21,7 @@ import { type BinView, listVersions } from "../../storage/bin-reads";
 import { codePointLength, isBlank, isMediaType, isPlainObject, parseJson } from "../../values";
 import { charge } from "../charging";
 import { readLegacyCredentials, requireSecretKeyAccount } from "../keys";
-import { openBin } from "../open-bin";
+import { openBin, openForUpdate } from "../open-bin";
 import { isOwner, legacyUpdateResponse, readLegacyRecord, resolveCreator } from "./common";
 
 /**
@@ -96,10 +95,9 @@ v2.put("/b/:id", async (c) => {
   const text = await readBodyText(c);
   const requestedVersioning = booleanHeader(c, "versioning");
   const creds = await readLegacyCredentials(c);
-  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v2", creds, facts, requestedVersioning });
-  const view = await openBin(c, id, creds, { authorize: (v) => authorizeUpdate(asked(v.keys), v) });
+  const { view, authority } = await openForUpdate(c, id, { api: "v2", creds, requestedVersioning });
   const value = parseRecord(c.req.header("Content-Type"), text);
-  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority: asked(view.keys) });
+  const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority });
   return legacyUpdateResponse(id, record, result);
 });
 

@@ -8,7 +8,7 @@ import { jsonResponse } from "../../http/json";
 import { parseId } from "../../ids";
 import { readV3Credentials } from "../keys";
 import { openBin } from "../open-bin";
-import { openForUpdate, updateResponse } from "./bin-update";
+import { openV3Update, updateResponse } from "./bin-update";
 
 /**
  * A bin's history beyond the version list: the diff between two records (§10.6) and restoring one
@@ -53,7 +53,7 @@ binHistory.post("/:id/versions/:version/restore", async (c) => {
   const segment = c.req.param("version");
   if (!/^\d{1,9}$/.test(segment)) throw new AppError("binVersionInvalid");
   const version = Number(segment);
-  const { view, ifMatch, authority } = await openForUpdate(c, id);
+  const { view, ifMatch, authority } = await openV3Update(c, id);
   if (version > view.versionCount) throw new AppError("binVersionNotFound");
   const value = await recordToRestore(c.env, id, version);
   const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority, ifMatch });

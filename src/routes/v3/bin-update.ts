@@ -1,6 +1,4 @@
 import type { Context } from "hono";
-import type { KeyFacts } from "../../auth/credentials";
-import { authorizeUpdate, type UpdateAuthority } from "../../bins/authority";
 import { ifMatchPasses } from "../../bins/conditional";
 import { etagOf, type StoredRecord } from "../../bins/records";
 import type { WriteResult } from "../../bins/writer-protocol";
@@ -10,7 +8,7 @@ import { booleanHeader, header } from "../../http/headers";
 import { rawJsonResponse } from "../../http/json";
 import type { BinView } from "../../storage/bin-reads";
 import { readV3Credentials } from "../keys";
-import { openBin } from "../open-bin";
+import { openForUpdate } from "../open-bin";
 
 // What every v3 write of a bin's record shares (PUT, PATCH, restore): §3.3's steps and answer.
 
@@ -28,16 +26,16 @@ export function checkIfMatch(c: C, view: BinView): string | undefined {
  * §1.6 steps 4–7 of an update, after the id and the body cap: the versioning header, the bin with
  * the `update` key rules, the charge, If-Match. The authority goes on to the writer, which decides again.
  */
-export async function openForUpdate(c: C, id: string) {
+export async function openV3Update(c: C, id: string) {
   const requestedVersioning = booleanHeader(c, "X-Bin-Versioning");
   const creds = await readV3Credentials(c);
-  const asked = (facts: KeyFacts): UpdateAuthority => ({ api: "v3", creds, facts, requestedVersioning });
-  const view = await openBin(c, id, creds, {
-    notFound: "binNotFoundForUpdate",
-    authorize: (v) => authorizeUpdate(asked(v.keys), v),
-  });
-  const ifMatch = checkIfMatch(c, view);
-  return { view, ifMatch, authority: asked(view.keys) };
+  const { view, authority } = await openForUpdate(
+    c,
+    id,
+    { api: "v3", creds, requestedVersioning },
+    "binNotFoundForUpdate",
+  );
+  return { view, authority, ifMatch: checkIfMatch(c, view) };
 }
 
 /** §3.3's answer to a write of the latest; `extra` metadata goes last (a restore's `restoredFrom`). */

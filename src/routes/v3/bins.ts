@@ -18,7 +18,7 @@ import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/
 import { charge } from "../charging";
 import { readV3Credentials } from "../keys";
 import { openBin } from "../open-bin";
-import { checkIfMatch, openForUpdate, updateResponse } from "./bin-update";
+import { checkIfMatch, openV3Update, updateResponse } from "./bin-update";
 
 export const bins = new Hono<HonoEnv>();
 
@@ -35,6 +35,12 @@ function binName(c: C): string | null {
   }
   return name.value;
 }
+
+/** `name` and `collectionId` of a bin's metadata, omitted when it has none (§1.5); the order around them differs per route. */
+const optionalMetadata = (bin: { name: string | null; collectionId: string | null }) => ({
+  ...(bin.name !== null ? { name: bin.name } : {}),
+  ...(bin.collectionId !== null ? { collectionId: bin.collectionId } : {}),
+});
 
 // ---- §3.1 Create ----
 bins.post("/", async (c) => {
@@ -58,13 +64,7 @@ bins.post("/", async (c) => {
     owner: payer,
     schema: collection?.schema ?? null,
   });
-  const metadata = {
-    id: bin.id,
-    createdAt: bin.createdAt,
-    private: bin.private,
-    ...(bin.name !== null ? { name: bin.name } : {}),
-    ...(bin.collectionId !== null ? { collectionId: bin.collectionId } : {}),
-  };
+  const metadata = { id: bin.id, createdAt: bin.createdAt, private: bin.private, ...optionalMetadata(bin) };
   return rawJsonResponse(`{"record":${record.text},"metadata":${JSON.stringify(metadata)}}`, 200, {
     "X-Bin-Version": "0",
     ETag: bin.etag,
@@ -256,13 +256,7 @@ async function readBin(c: C, segment: string | undefined) {
     "Cache-Control": bin.private ? "private, no-cache" : "no-cache",
   };
   if (!withMeta) return rawJsonResponse(body, 200, headers);
-  const metadata = {
-    id: bin.id,
-    private: bin.private,
-    createdAt: bin.createdAt,
-    ...(bin.name !== null ? { name: bin.name } : {}),
-    ...(bin.collectionId !== null ? { collectionId: bin.collectionId } : {}),
-  };
+  const metadata = { id: bin.id, private: bin.private, createdAt: bin.createdAt, ...optionalMetadata(bin) };
   return rawJsonResponse(`{"record":${body},"metadata":${JSON.stringify(metadata)}}`, 200, headers);
 }
 
@@ -278,7 +272,7 @@ bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
 bins.put("/:id", async (c) => {
   const id = binId(c);
   const text = await readBodyText(c);
-  const { view, ifMatch, authority } = await openForUpdate(c, id);
+  const { view, ifMatch, authority } = await openV3Update(c, id);
   const value = parseRecord(c.req.header("Content-Type"), text);
   const { record, result } = await checkAndWriteRecord(c.env, view, value, { authority, ifMatch });
   return updateResponse(view, record, result);
@@ -288,7 +282,7 @@ bins.put("/:id", async (c) => {
 bins.patch("/:id", async (c) => {
   const id = binId(c);
   const text = await readBodyText(c);
-  const { view, ifMatch, authority } = await openForUpdate(c, id);
+  const { view, ifMatch, authority } = await openV3Update(c, id);
   const patch = parsePatch(c.req.header("Content-Type"), text);
   const result = await writeRecord(c.env, {
     binId: id,
