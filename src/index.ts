@@ -45,3 +45,4 @@ export default {
   },
 } satisfies ExportedHandler<Env>;
 export { BinWriter } from "./bins/bin-writer";
+export { AccountStreams } from "./bins/streams/account-streams";

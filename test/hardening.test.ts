@@ -40,13 +40,13 @@ describe("hostile and unusual requests", () => {
     expect(res.headers.get("X-Requests-Used")).toBeNull();
   });
 
-  it("answers the not-yet-built stream route with Route not found, not a version error", async () => {
+  it("takes /stream for the stream route, never for a version segment", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await expectError(
-      await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Accept: "text/event-stream" } }),
-      404,
-      "Route not found",
+      await call("GET", `/v3/b/${bin.id}/stream`, { headers: master(account) }),
+      400,
+      "Stream requires a WebSocket upgrade or Accept: text/event-stream",
     );
   });
 

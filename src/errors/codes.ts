@@ -53,6 +53,11 @@ export interface ErrorParams {
   patchContentType: undefined;
   patchInvalid: undefined;
   patchConflict: undefined;
+  /** §10.4: neither `Upgrade: websocket` nor `Accept: text/event-stream`. */
+  streamTransportMissing: undefined;
+  /** MAX_STREAMS_PER_BIN / MAX_STREAMS_PER_ACCOUNT reached. */
+  streamLimitBin: undefined;
+  streamLimitAccount: undefined;
 
   // ---- Account keys ----
   /** `route` picks the route's own "you need to pass" wording; absent = the common one. */

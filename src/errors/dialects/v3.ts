@@ -131,6 +131,9 @@ export const V3: Table<V3Code> = {
   ),
   patchInvalid: e(400, "Invalid JSON Patch document"),
   patchConflict: e(409, "JSON Patch could not be applied"),
+  streamTransportMissing: e(400, "Stream requires a WebSocket upgrade or Accept: text/event-stream"),
+  streamLimitBin: e(403, "Stream limit reached for this bin"),
+  streamLimitAccount: e(403, "Stream limit reached for this account"),
 
   masterKeyMissing: (params) => e(401, params?.route ? MASTER_KEY_MISSING[params.route] : NEED_MASTER_KEY),
   masterKeyInvalid: e(401, "Invalid X-Master-Key provided"),
