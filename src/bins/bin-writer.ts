@@ -207,6 +207,7 @@ export class BinWriter extends DurableObject<Env> {
     return this.streams.closeKey(keyHash);
   }
 
+  /** From the owner's stream registry, when it reaches its cap and suspects it counts streams that are gone. */
   liveStreams(): string[] {
     return this.streams.liveIds();
   }
