@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it } from "vitest";
 import type { AccountStreams } from "../../src/bins/streams/account-streams";
 import type { Env } from "../../src/env";
-import { setWriterEnv, writerStub } from "../bins/instrumented";
+import { eventually, setWriterEnv, writerStub } from "../bins/instrumented";
 import {
   call,
   callWithEnv,
@@ -365,6 +365,60 @@ describe("GET /v3/b/<id>/stream: closing", () => {
     await put(account, bins[1]!.id, { n: 1 });
     expect((await byMaster.next()).event).toBe("update");
     byMaster.close();
+  });
+});
+
+describe("GET /v3/b/<id>/stream: a connect racing a key rotation", () => {
+  it("a connect whose key is rotated while it is being admitted is refused, not left open", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { n: 0 });
+    // The writer's second look at the keys (after registering) returns what it read, but only once
+    // released: the rotation lands, and closes the key's streams, while the connect is pending.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = false;
+    const holdFirst = (stmt: D1PreparedStatement): D1PreparedStatement =>
+      new Proxy(stmt, {
+        get(target, prop) {
+          if (prop === "bind") return (...args: unknown[]) => holdFirst(target.bind(...args));
+          if (prop === "first") {
+            return async () => {
+              const row = await target.first();
+              held = true;
+              await gate;
+              return row;
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    const db = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "prepare") {
+          return (sql: string) =>
+            sql.includes("FROM (SELECT 1) LEFT JOIN access_keys")
+              ? holdFirst(target.prepare(sql))
+              : target.prepare(sql);
+        }
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    await setWriterEnv(bin.id, { ...env, DB: db } as Env);
+
+    const connecting = call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Upgrade: "websocket" } });
+    await eventually(() => expect(held).toBe(true));
+    expect((await call("POST", "/v3/account/master-key/rotate", { headers: master(account) })).status).toBe(200);
+    const revoked = () =>
+      runInDurableObject(writerStub(bin.id), (instance) =>
+        [...(instance as unknown as { streams: { pending: Set<{ revoked: boolean }> } }).streams.pending].some(
+          (p) => p.revoked,
+        ),
+      );
+    await eventually(async () => expect(await revoked()).toBe(true));
+    release();
+    await expectError(await connecting, 401, "X-Master-Key is invalid or the bin doesn't belong to your account");
   });
 });
 
