@@ -53,3 +53,4 @@ export { BinWriter } from "./bins/bin-writer";
 /** The routes the app serves, for the test that holds them equal to the OpenAPI document's. */
 export const servedRoutes = (): { method: string; path: string }[] =>
   app.routes.map(({ method, path }) => ({ method, path }));
+export { AccountStreams } from "./bins/streams/account-streams";

@@ -74,3 +74,18 @@ export function authorizeOwnerMaster(
 
 export const isOwnerMaster = (bin: { ownerId: string | null }, facts: KeyFacts): boolean =>
   facts.masterAccountId !== null && facts.masterAccountId === bin.ownerId;
+
+/**
+ * The owner key a stream (§10.4) rests on: the one that would authorise reading the bin were it
+ * private, master first. Rotating or deleting it closes the stream (§2.4, §6.3). Null when no
+ * presented key is the owner's with `read`: such a stream is authorised only because the bin is public.
+ */
+export function streamKey(ownerId: string | null, creds: Credentials, facts: KeyFacts): string | null {
+  try {
+    const by = authorizeBin("read", { ownerId, private: true }, creds, facts);
+    return (by === "master" ? creds.masterHash : creds.accessHash) ?? null;
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+}

@@ -25,6 +25,8 @@ import { ifMatchPasses } from "./conditional";
 import { applyPatch, type ParsedPatch, PatchConflict } from "./patch/engine";
 import { checkRecord } from "./record-checks";
 import { etagOf, type StoredRecord } from "./records";
+import type { CommittedWrite } from "./streams/events";
+import { BinStreams, type StreamHead } from "./streams/subscribers";
 import {
   type CreateResult,
   MAX_GROUP,
@@ -65,6 +67,13 @@ type Outcome = { ok: true; value: WriteResult } | { ok: false; error: AppError }
 
 const credsKey = (creds: Credentials): string => `${creds.masterHash ?? ""}/${creds.accessHash ?? ""}`;
 
+const streamHead = (head: WriterHead): StreamHead => ({
+  version: head.latest.version,
+  etag: etagOf(head.latest.version, head.latest.hash),
+  private: head.private,
+  ownerId: head.ownerId,
+});
+
 const sameSchema = (a: SchemaRef | null, b: SchemaRef | null): boolean =>
   a === b || (a !== null && b !== null && a.id === b.id && a.revision === b.revision);
 
@@ -85,6 +94,14 @@ export class BinWriter extends DurableObject<Env> {
   private openGroup: PendingWrite[] | null = null;
   /** The committed head as this writer last saw it; undefined = read it from D1 before use. */
   private head: WriterHead | undefined;
+  /** The bin's change streams (§10.4): told of every commit below, after it landed. */
+  private readonly streams = new BinStreams({
+    ctx: this.ctx,
+    env: () => this.env,
+    withHead: (binId, admit) =>
+      this.exclusive(async () => admit(streamHead(await this.currentHead(binId, "binNotFound")))),
+    keyFacts: (creds) => loadKeyFacts(this.env.DB, creds),
+  });
 
   private exclusive<T>(task: () => Promise<T>): Promise<T> {
     const result = this.queue.then(task);
@@ -150,9 +167,13 @@ export class BinWriter extends DurableObject<Env> {
     if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
   }
 
-  /** Deletes retired bodies whose grace has passed; a failure throws, and the platform retries the alarm. */
+  /**
+   * Pings the bin's stream subscribers, then deletes retired bodies whose grace has passed; a
+   * failure throws, and the platform retries the alarm. One alarm serves both: the next is the earlier.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    const nextPing = this.streams.ping(now);
     const queued = await this.ctx.storage.list<number>({ prefix: RETIRED });
     const due = [...queued].filter(([, at]) => at <= now).map(([name]) => name);
     await deleteBodies(
@@ -161,7 +182,34 @@ export class BinWriter extends DurableObject<Env> {
     );
     await this.ctx.storage.delete(due);
     const later = [...queued].filter(([, at]) => at > now).map(([, at]) => at);
+    if (nextPing !== null) later.push(nextPing);
     if (later.length > 0) await this.ctx.storage.setAlarm(Math.min(...later));
+  }
+
+  /** A stream connect (§10.4), forwarded by the Worker once it has authorised and charged it. */
+  override fetch(request: Request): Promise<Response> {
+    return this.streams.connect(request);
+  }
+
+  /** Subscribers' messages are ignored (§10.4). */
+  override webSocketMessage(): void {}
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    await this.streams.gone(ws, code);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.streams.gone(ws);
+  }
+
+  /** From the owner's stream registry: `keyHash` was rotated or deleted. */
+  closeStreamsOf(keyHash: string): number {
+    return this.streams.closeKey(keyHash);
+  }
+
+  /** From the owner's stream registry, when it reaches its cap and suspects it counts streams that are gone. */
+  liveStreams(): string[] {
+    return this.streams.liveIds();
   }
 
   create(bin: NewBinRow, record: StoredRecord): WriterCall<CreateResult> {
@@ -262,6 +310,7 @@ export class BinWriter extends DurableObject<Env> {
     const written = new Map<number, { rec: RecordRef; text: string }>();
     const guards: CommitGuards = { masterHashes: [], accessHashes: [], schema: schema && { ...schema } };
     const outcomes: Outcome[] = [];
+    const committed: CommittedWrite[] = [];
     for (const { req } of group) {
       try {
         const authority = facts
@@ -294,6 +343,12 @@ export class BinWriter extends DurableObject<Env> {
         latestText = record.text;
         if (decision.relies.masterHash) guards.masterHashes.push(decision.relies.masterHash);
         if (decision.relies.accessHash) guards.accessHashes.push(decision.relies.accessHash);
+        committed.push({
+          version: rec.version,
+          etag: etagOf(rec.version, rec.hash),
+          versioned: appended,
+          at: rec.updatedAt,
+        });
         outcomes.push({
           ok: true,
           value: {
@@ -327,6 +382,7 @@ export class BinWriter extends DurableObject<Env> {
       newBodies: bodies.map(({ rec }) => rec.bodyKey),
       after: async () => {
         this.head = { ...head, versionCount, writeToken: token, latest };
+        this.streams.committed(committed);
         if (overwritesLatest) await this.retire([head.latest.bodyKey]);
         return outcomes;
       },
@@ -370,6 +426,7 @@ export class BinWriter extends DurableObject<Env> {
             newBodies: [],
             after: async () => {
               this.head = undefined;
+              await this.streams.deleted();
               // Sweeping the whole prefix also collects orphans left by failed writes. Nothing points
               // at these bodies any more, so the response need not wait.
               this.ctx.waitUntil(
@@ -404,6 +461,8 @@ export class BinWriter extends DurableObject<Env> {
               this.head = preserveLatest
                 ? { ...head, versionCount: 0, writeToken: token, latest: { ...head.latest, version: 0 } }
                 : undefined;
+              const baseHash = preserveLatest ? head.latest.hash : stored.find((r) => r.version === 0)!.hash;
+              this.streams.versionsDeleted(etagOf(0, baseHash));
               await this.retire(garbage);
               return { versionsDeleted: head.versionCount };
             },
@@ -422,7 +481,10 @@ export class BinWriter extends DurableObject<Env> {
           "name" in change ? renameStatement(db, binId, change.name) : privacyStatement(db, binId, change.private);
         const result = await statement.run();
         if (result.meta.changes !== 1) throw new AppError("binNotFound");
-        if (this.head && "private" in change) this.head = { ...this.head, private: change.private };
+        if ("private" in change) {
+          if (this.head) this.head = { ...this.head, private: change.private };
+          await this.streams.privacyChanged(change.private);
+        }
         return null;
       }),
     );

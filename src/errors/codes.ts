@@ -61,6 +61,11 @@ export interface ErrorParams {
   versionRangeInvalid: undefined;
   /** §10.6: the two records are over the diff's bound (decision in docs/decisions.md). */
   diffTooLarge: undefined;
+  /** §10.4: neither `Upgrade: websocket` nor `Accept: text/event-stream`. */
+  streamTransportMissing: undefined;
+  /** MAX_STREAMS_PER_BIN / MAX_STREAMS_PER_ACCOUNT reached. */
+  streamLimitBin: undefined;
+  streamLimitAccount: undefined;
 
   // ---- Account keys ----
   /** `route` picks the route's own "you need to pass" wording; absent = the common one. */

@@ -137,11 +137,14 @@ export function deleteVersionsStatement(db: D1Database, binId: string, guardToke
     .bind(binId, guardToken);
 }
 
-export async function listRecordKeys(db: D1Database, binId: string): Promise<{ version: number; body_key: string }[]> {
+export async function listRecordKeys(
+  db: D1Database,
+  binId: string,
+): Promise<{ version: number; body_key: string; hash: string }[]> {
   const { results } = await db
-    .prepare("SELECT version, body_key FROM records WHERE bin_id = ? ORDER BY version")
+    .prepare("SELECT version, body_key, hash FROM records WHERE bin_id = ? ORDER BY version")
     .bind(binId)
-    .all<{ version: number; body_key: string }>();
+    .all<{ version: number; body_key: string; hash: string }>();
   return results;
 }
 

@@ -8,3 +8,4 @@ export * from "./legacy";
 export * from "./messages";
 export * from "./polling";
 export * from "./storage";
+export * from "./streams";

@@ -46,6 +46,7 @@ import {
   recordOfSize,
   recordSizeOver,
   recordText,
+  STREAM_NEEDS_UPGRADE,
   send,
   storageOf,
   type TestAccount,
@@ -705,13 +706,13 @@ describe("unknown routes", () => {
     expect(res.headers.get("X-Requests-Used")).toBeNull();
   });
 
-  it("answers the not-yet-built stream route with Route not found, not a version error", async () => {
+  it("takes /stream for the stream route, never for a version segment", async () => {
     const account = await createAccount();
     const bin = await createBin(account);
     await expectError(
-      await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Accept: "text/event-stream" } }),
-      404,
-      ROUTE_NOT_FOUND,
+      await call("GET", `/v3/b/${bin.id}/stream`, { headers: master(account) }),
+      400,
+      STREAM_NEEDS_UPGRADE,
     );
   });
 });

@@ -135,6 +135,9 @@ export const V3: Table<V3Code> = {
   patchConflict: e(409, "JSON Patch could not be applied"),
   versionRangeInvalid: e(400, "Invalid version range"),
   diffTooLarge: e(403, "Versions too large to diff"),
+  streamTransportMissing: e(400, "Stream requires a WebSocket upgrade or Accept: text/event-stream"),
+  streamLimitBin: e(403, "Stream limit reached for this bin"),
+  streamLimitAccount: e(403, "Stream limit reached for this account"),
 
   masterKeyMissing: (params) => e(401, params?.route ? MASTER_KEY_MISSING[params.route] : NEED_MASTER_KEY),
   masterKeyInvalid: e(401, "Invalid X-Master-Key provided"),

@@ -305,10 +305,27 @@ export const binPaths = {
     parameters: [{ $ref: "#/components/parameters/BinId" }],
     get: op({
       id: "streamBin",
-      summary: "Change stream (§10.4): not built yet",
-      description: "Answers 404 `Route not found` until streams land (docs/decisions.md row 28).",
-      responses: {},
-      errors: ["routeNotFound"],
+      summary: "Subscribe to the bin's committed changes (§10.4)",
+      description:
+        "With `Upgrade: websocket`: 101 and one JSON text frame per event. Else with `Accept` containing `text/event-stream`: 200 Server-Sent Events, each `event: <name>` and `data: <json>`. Events, in commit order: `ready` (first), `update` after each committed write, `versions-deleted`, `deleted` (then the stream closes), `closed` (privacy changed, or the authorising key rotated or deleted; then it closes), `ping` every STREAM_PING_SECONDS. Keys as a read, checked on connect; connecting counts one request. Browsers' WebSocket and EventSource cannot send key headers, so they stream public bins only.",
+      ...publicOrKeys,
+      responses: {
+        "101": ok("Switching to the WebSocket protocol; events follow as text frames."),
+        "200": ok("The event stream.", {
+          "text/event-stream": {
+            schema: { type: "string", description: "`event: <name>`, `data: <json>`, blank line." },
+          },
+        }),
+      },
+      errors: [
+        "invalidBinId",
+        "streamTransportMissing",
+        ...binKeys("read"),
+        "binNotFound",
+        "streamLimitBin",
+        "streamLimitAccount",
+      ],
+      charged: true,
     }),
   },
   "/v3/b/{id}/diff": {

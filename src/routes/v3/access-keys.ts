@@ -10,6 +10,7 @@ import {
 import { effectiveLimits } from "../../accounts/limits";
 import type { Permissions } from "../../auth/credentials";
 import { generateKey, sha256Hex } from "../../auth/keys";
+import { closeStreams } from "../../bins/streams/service";
 import type { HonoEnv } from "../../env";
 import { AppError } from "../../errors/app-error";
 import { readBodyText } from "../../http/body";
@@ -89,5 +90,7 @@ accessKeys.delete("/:id", async (c) => {
   if (!row) throw new AppError("accessKeyNotFound");
   await charge(c, account);
   await deleteAccessKey(c.env.DB, id);
+  // The streams it authorised close after the response (§6.3).
+  c.executionCtx.waitUntil(closeStreams(c.env, account.id, row.key_hash));
   return jsonResponse({ metadata: { id, name: row.name }, message: "Access Key deleted successfully" });
 });

@@ -2,16 +2,22 @@ import { Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
 import { rotateMasterKey } from "../../accounts/service";
 import { accountUsage } from "../../accounts/store";
+import { closeStreams } from "../../bins/streams/service";
 import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
 import { requireMasterAccount } from "../keys";
 
 export const account = new Hono<HonoEnv>();
 
-/** Body ignored; never counted and never blocked by the quota, so a locked-out owner can still rotate. */
+/**
+ * Body ignored; never counted and never blocked by the quota, so a locked-out owner can still
+ * rotate. The streams the old key authorised close after the response (§2.4).
+ */
 account.post("/master-key/rotate", async (c) => {
   const row = await requireMasterAccount(c);
-  return jsonResponse(await rotateMasterKey(c.env, row));
+  const rotated = await rotateMasterKey(c.env, row);
+  c.executionCtx.waitUntil(closeStreams(c.env, row.id, row.master_key_hash));
+  return jsonResponse(rotated);
 });
 
 /** Not counted, so it always answers, even for an account whose quota is exhausted. */

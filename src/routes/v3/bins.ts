@@ -6,9 +6,10 @@ import { compileJsonPath, JsonPathError } from "../../bins/json-path";
 import { parsePatch } from "../../bins/patch/parse";
 import { etagOf, parseRecord } from "../../bins/records";
 import { checkAndCreateBin, checkAndWriteRecord, readRecordText, writeRecord } from "../../bins/service";
+import { openEventStream, openSocketStream } from "../../bins/streams/service";
 import { writerFor } from "../../bins/writer-protocol";
 import type { HonoEnv } from "../../env";
-import { AppError, routeNotFound } from "../../errors/app-error";
+import { AppError } from "../../errors/app-error";
 import { unwrap } from "../../errors/rpc";
 import { readBodyText } from "../../http/body";
 import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/headers";
@@ -260,9 +261,21 @@ async function readBin(c: C, segment: string | undefined) {
   return rawJsonResponse(`{"record":${body},"metadata":${JSON.stringify(metadata)}}`, 200, headers);
 }
 
-// §10.4 change streams are not built yet: say so rather than parse "stream" as a version.
-bins.get("/:id/stream", () => {
-  throw routeNotFound();
+// ---- §10.4 Change streams (a literal route: "stream" is never a version) ----
+bins.get("/:id/stream", async (c) => {
+  const id = binId(c);
+  const upgrade = header(c, "Upgrade")?.toLowerCase() === "websocket";
+  // A required header (§1.6 step 4): refused before the bin is looked up.
+  if (!upgrade && !header(c, "Accept")?.toLowerCase().includes("text/event-stream")) {
+    throw new AppError("streamTransportMissing");
+  }
+  const creds = await readV3Credentials(c);
+  const view = await openBin(c, id, creds, {
+    authorize: (v) => authorizeBin("read", v, creds, v.keys),
+    read: true,
+  });
+  const ask = { binId: id, ownerId: view.ownerId, creds, facts: view.keys };
+  return upgrade ? openSocketStream(c.env, ask) : openEventStream(c.env, ask);
 });
 bins.get("/:id", (c) => readBin(c, undefined));
 bins.get("/:id/:version", (c) => readBin(c, c.req.param("version")));
