@@ -1,8 +1,8 @@
 /**
- * The first error of an invalid record, as Ajv v6 (allErrors: false) reports it and JSONBin.io
- * shows it (API contract §5.4). cfworker decides whether a record is valid, but orders and words
- * its errors differently; `FirstError` walks the schema again in Ajv v6's keyword order and words
- * the error as Ajv v6 does.
+ * The first error of a record, as Ajv v6 (allErrors: false) reports it and JSONBin.io shows it
+ * (API contract §5.4), and with it the verdict: a record is valid when there is no first error.
+ * `FirstError` walks the schema in Ajv v6's keyword order and words the error as Ajv v6 does; where
+ * the two libraries read a keyword differently it follows cfworker (see ./validator).
  *
  * Where the wording knowingly differs from Ajv v6:
  * - A missing required property is named as written. Ajv v6, with its default options, prints it as
@@ -10,47 +10,17 @@
  *   `properties`.
  * - Ajv v6 does not know drafts 2019-09 and 2020-12. Their keywords are checked in the group Ajv
  *   would have put them in, with Ajv v8's wording turned back into v6 style ("must" -> "should").
+ *
+ * The walk never recurses on the call stack: each subschema check is a generator that yields the
+ * checks it needs, and `Walk.run` keeps the pending ones on a list, so a record's depth is bounded
+ * by memory (MAX_NESTED_CHECKS) instead of the stack. Every step is charged to a work budget.
  */
-import {
-  deepCompareStrict,
-  format as formats,
-  type OutputUnit,
-  validate as runValidator,
-  type Schema,
-  ucs2length,
-} from "@cfworker/json-schema";
+import { ucs2length } from "@cfworker/json-schema";
 import { type Compiled, isObj, type Obj, recursiveTarget, refTarget, siblingsOfRefIgnored } from "./compiled";
-
-/**
- * Only reached if FirstError finds nothing wrong with a record cfworker rejects, which would be a
- * disagreement between the two: report cfworker's innermost first error rather than nothing.
- */
-export function fallbackMessage(units: OutputUnit[]): string {
-  // A unit's subschema errors follow it and sit below it, except a false schema's, which cfworker
-  // locates at the instance instead.
-  let index = 0;
-  while (units[index + 1]?.keywordLocation.startsWith(`${units[index]?.keywordLocation}/`)) index += 1;
-  const unit = units[index];
-  if (unit === undefined) return "should be valid";
-  const next = units[index + 1];
-  if (next?.keyword === "false" && next.instanceLocation !== unit.instanceLocation) {
-    switch (unit.keyword) {
-      case "additionalProperties":
-        return "should NOT have additional properties";
-      case "unevaluatedProperties":
-        return "should NOT have unevaluated properties";
-      case "additionalItems":
-      case "unevaluatedItems":
-        return `should NOT have more than ${next.instanceLocation.split("/").pop()} items`;
-    }
-  }
-  if (unit.keyword === "false" || next?.keyword === "false") return "boolean schema is false";
-  const expected = unit.keyword === "type" ? /Expected "(.*)"\.$/.exec(unit.error)?.[1] : undefined;
-  if (expected !== undefined) return `should be ${expected.split('", "').join(",")}`;
-  const missing = unit.keyword === "required" ? /property "(.*)"\.$/.exec(unit.error)?.[1] : undefined;
-  if (missing !== undefined) return `should have required property '${missing}'`;
-  return unit.error.replace(/\.$/, "");
-}
+import { formats } from "./formats";
+import { JsonIdentity } from "./json-identity";
+import { MAX_NESTED_CHECKS, ValidationLimit, type WorkBudget } from "./limits";
+import { compilePattern, type LinearPattern } from "./linear-regex";
 
 export function capitalise(message: string): string {
   const worded = message.startsWith("must ") ? `should ${message.slice("must ".length)}` : message;
@@ -108,6 +78,76 @@ interface Scope {
   readonly recursiveAnchor: Obj | null;
 }
 
+const TOP: Scope = { composite: false, recursiveAnchor: null };
+
+/** What a schema object's keywords come to, worked out once per compiled schema. */
+interface Plan {
+  readonly hasRules: boolean;
+  readonly types: readonly string[] | undefined;
+  /** A single type whose keyword group the schema uses: checked at that group's turn. */
+  readonly deferredType: Group | undefined;
+  readonly groups: readonly Group[];
+  readonly required: ReadonlySet<string>;
+  /** Required names without a schema of their own under `properties`, checked up front. */
+  readonly requiredFirst: readonly string[];
+  /** `properties` entries whose schema has rules, in document order. */
+  readonly properties: ReadonlyArray<readonly [string, unknown]>;
+  /** Position of each name in `properties`. */
+  readonly propertyIndex: ReadonlyMap<string, number>;
+  /** Positions in `properties` of the required names. */
+  readonly requiredProperties: readonly number[];
+  readonly checksAdditional: boolean;
+  readonly constant: Sameness | undefined;
+  readonly allowed: Sameness | undefined;
+  /** Array keywords that check items against subschemas (items, prefixItems, contains). */
+  readonly itemSchemas: boolean;
+  /** Object keywords that check members against subschemas. */
+  readonly memberSchemas: boolean;
+  /** `dependencies` with a schema (not a list of names) among its values. */
+  readonly dependencySchemas: boolean;
+  /** $ref, $recursiveRef, not, anyOf, oneOf, allOf, or an `if` with a branch. */
+  readonly inPlace: boolean;
+  readonly unevaluated: boolean;
+  /** No item or member schemas, nothing in place, no unevaluated*: checked without asking for any other. */
+  readonly leaf: boolean;
+  /** Only a `$ref` applies (or siblings of `$ref` are ignored): checking it is checking its target. */
+  readonly forwards: boolean;
+}
+
+/**
+ * `const` or `enum`: scalars as themselves (a Set compares them as === does, 0 and -0 alike),
+ * objects and arrays by their numbers from the schema's JsonIdentity.
+ */
+interface Sameness {
+  readonly scalars: ReadonlySet<unknown>;
+  readonly composites: ReadonlySet<number>;
+}
+
+/** A check the walk needs before it can go on: the first error, or what a subschema evaluated. */
+interface Ask {
+  evaluated: boolean;
+  node: unknown;
+  data: unknown;
+  scope: Scope;
+}
+
+/** Properties and items a valid subschema evaluated, for unevaluatedProperties / unevaluatedItems. */
+interface Evaluated {
+  allProperties: boolean;
+  readonly properties: Set<string>;
+  allItems: boolean;
+  readonly items: Set<number>;
+}
+
+type Check<T> = Generator<Ask, T, unknown>;
+
+const COLLECTING: Scope = { composite: true, recursiveAnchor: null };
+
+function collecting(scope: Scope): Scope {
+  if (scope.composite) return scope;
+  return scope.recursiveAnchor === null ? COLLECTING : { ...scope, composite: true };
+}
+
 /**
  * Finds the error Ajv v6 would list first. With allErrors: false Ajv stops at the first failing
  * keyword, except inside anyOf, oneOf, `if`/`then`/`else` and propertyNames, where the failing
@@ -116,53 +156,182 @@ interface Scope {
  * "property name '…' is invalid" are never the first error.
  */
 export class FirstError {
-  private readonly compiled: Compiled;
+  /** `enum` and `const` values are numbered here, before any record is. */
+  readonly identity = new JsonIdentity();
+  private readonly plans = new Map<Obj, Plan>();
 
-  constructor(compiled: Compiled) {
-    this.compiled = compiled;
+  /** `nodes`: every schema object a walk can reach, so their plans are made before any walk. */
+  constructor(
+    readonly compiled: Compiled,
+    nodes: Iterable<Obj>,
+  ) {
+    const refOnly = siblingsOfRefIgnored(compiled.draft);
+    for (const node of nodes) this.plans.set(node, makePlan(node, this.identity, refOnly));
   }
 
-  of(node: unknown, data: unknown, scope: Scope): string | null {
+  /** Null when `record` is valid. Throws ValidationLimit when a bound stops the walk. */
+  find(record: unknown, budget: WorkBudget): string | null {
+    return new Walk(this, this.plans, budget).run(this.compiled.root, record);
+  }
+
+  pattern(source: string): LinearPattern {
+    let pattern = this.compiled.patterns.get(source);
+    if (pattern === undefined) {
+      pattern = compilePattern(source);
+      this.compiled.patterns.set(source, pattern);
+    }
+    return pattern;
+  }
+}
+
+class Walk {
+  private readonly identity: JsonIdentity;
+  private readonly refOnly: boolean;
+  /** Plans of schema objects the compile step did not see, numbered by this walk's identity. */
+  private readonly ownPlans = new Map<Obj, Plan>();
+  /** One ask object, reused: `run` reads it as soon as a check yields it. */
+  private readonly pendingAsk: Ask = { evaluated: false, node: undefined, data: undefined, scope: TOP };
+
+  constructor(
+    private readonly schema: FirstError,
+    private readonly plans: ReadonlyMap<Obj, Plan>,
+    private readonly budget: WorkBudget,
+  ) {
+    this.identity = new JsonIdentity(schema.identity);
+    this.refOnly = siblingsOfRefIgnored(schema.compiled.draft);
+  }
+
+  run(root: unknown, record: unknown): string | null {
+    const pending: Check<unknown>[] = [this.of(root, record, TOP)];
+    let answer: unknown;
+    for (;;) {
+      const step = pending[pending.length - 1]!.next(answer);
+      if (step.done) {
+        pending.pop();
+        answer = step.value;
+        if (pending.length === 0) return answer as string | null;
+        continue;
+      }
+      this.budget.spend(1);
+      const { evaluated, data, scope } = step.value;
+      let { node } = step.value;
+      let plan = isObj(node) ? this.plan(node) : undefined;
+      while (plan?.forwards) {
+        this.budget.spend(1);
+        node = refTarget(node as Obj, this.schema.compiled.lookup);
+        plan = isObj(node) ? this.plan(node) : undefined;
+      }
+      if (!evaluated) {
+        // Most subschemas need no others: answered here, without a generator of their own.
+        if (plan === undefined) {
+          answer = node === false ? "boolean schema is false" : null;
+          continue;
+        }
+        if (plan.leaf) {
+          answer = this.leafError(node as Obj, plan, data);
+          continue;
+        }
+      }
+      if (pending.length >= MAX_NESTED_CHECKS) {
+        throw new ValidationLimit(
+          `is nested too deeply to validate against this schema (more than ${MAX_NESTED_CHECKS} nested subschemas)`,
+        );
+      }
+      pending.push(evaluated ? this.evaluated(node, data, scope, false) : this.of(node, data, scope));
+      answer = undefined;
+    }
+  }
+
+  private check(node: unknown, data: unknown, scope: Scope): Ask {
+    return this.ask(false, node, data, scope);
+  }
+
+  private evaluate(node: unknown, data: unknown, scope: Scope): Ask {
+    return this.ask(true, node, data, scope);
+  }
+
+  private ask(evaluated: boolean, node: unknown, data: unknown, scope: Scope): Ask {
+    const ask = this.pendingAsk;
+    ask.evaluated = evaluated;
+    ask.node = node;
+    ask.data = data;
+    ask.scope = scope;
+    return ask;
+  }
+
+  private plan(node: Obj): Plan {
+    let plan = this.plans.get(node) ?? this.ownPlans.get(node);
+    if (plan === undefined) {
+      plan = makePlan(node, this.identity, this.refOnly);
+      this.ownPlans.set(node, plan);
+    }
+    return plan;
+  }
+
+  private hasRules(node: unknown): boolean {
+    if (typeof node === "boolean") return !node;
+    return isObj(node) && this.plan(node).hasRules;
+  }
+
+  private *of(node: unknown, data: unknown, scope: Scope): Check<string | null> {
     if (!isObj(node)) return node === false ? "boolean schema is false" : null;
     if (scope.recursiveAnchor === null && node.$recursiveAnchor === true) {
       scope = { ...scope, recursiveAnchor: node };
     }
-    if (node.$ref !== undefined && siblingsOfRefIgnored(this.compiled.draft)) {
-      return this.of(refTarget(node, this.compiled.lookup), data, scope);
+    if (node.$ref !== undefined && this.refOnly) {
+      return (yield this.check(refTarget(node, this.schema.compiled.lookup), data, scope)) as string | null;
     }
-
-    // Ajv v6 checks `type` up front, unless the type has a keyword group this schema uses: then the
-    // check waits for that group's turn, after any earlier group's errors.
-    const types = typeList(node.type);
-    let deferredType: Group | undefined;
-    if (types !== undefined) {
-      const only = types.length === 1 ? types[0] : undefined;
-      if (only !== undefined && isGroup(only) && usesGroup(node, only)) deferredType = only;
-      else if (!types.some((type) => hasType(data, type))) return `should be ${types.join(",")}`;
-    }
-
-    for (const group of GROUP_ORDER) {
-      if (!usesGroup(node, group)) continue;
+    const plan = this.plan(node);
+    const typeError = wrongType(plan, data);
+    if (typeError !== undefined) return typeError;
+    for (const group of plan.groups) {
       if (hasType(data, group)) {
-        const error = this.group(group, node, data, scope);
+        let error: string | null;
+        if (group === "array" && plan.itemSchemas) error = yield* this.arrayError(node, data as unknown[], scope);
+        else if (group === "object" && plan.memberSchemas)
+          error = yield* this.objectError(node, plan, data as Obj, scope);
+        else error = this.groupError(group, node, plan, data);
         if (error !== null) return error;
-      } else if (deferredType === group) {
+      } else if (plan.deferredType === group) {
         return `should be ${group}`;
       }
     }
-    return this.applicators(node, data, scope) ?? this.unevaluated(node, data, scope);
+    const error = plan.inPlace ? yield* this.applicators(node, plan, data, scope) : this.sameError(plan, data);
+    if (error !== null || !plan.unevaluated) return error;
+    return yield* this.unevaluated(node, data, scope);
   }
 
-  private group(group: Group, node: Obj, data: unknown, scope: Scope): string | null {
+  /** `of` for a schema that applies no other schema to the data: the same checks in the same order. */
+  private leafError(node: Obj, plan: Plan, data: unknown): string | null {
+    const typeError = wrongType(plan, data);
+    if (typeError !== undefined) return typeError;
+    for (const group of plan.groups) {
+      if (hasType(data, group)) {
+        const error = this.groupError(group, node, plan, data);
+        if (error !== null) return error;
+      } else if (plan.deferredType === group) {
+        return `should be ${group}`;
+      }
+    }
+    return this.sameError(plan, data);
+  }
+
+  /** A keyword group's checks when none of them applies a subschema. */
+  private groupError(group: Group, node: Obj, plan: Plan, data: unknown): string | null {
     switch (group) {
       case "number":
         return numberError(node, data as number);
       case "string":
         return this.stringError(node, data as string);
       case "array":
-        return this.arrayError(node, data as unknown[], scope);
-      case "object":
-        return this.objectError(node, data as Obj, scope);
+        return countError(node, data as unknown[]) ?? this.uniqueItemsError(node, data as unknown[]);
+      case "object": {
+        const keys = Object.keys(data as Obj);
+        return (
+          this.objectCountsError(node, plan, data as Obj, keys) ??
+          this.dependentRequiredError(isObj(node.dependentRequired) ? node.dependentRequired : {}, data as Obj)
+        );
+      }
     }
   }
 
@@ -175,28 +344,33 @@ export class FirstError {
     if (typeof minLength === "number" && length < minLength) {
       return `should NOT be shorter than ${minLength} characters`;
     }
-    if (typeof pattern === "string" && !this.regex(pattern).test(text)) {
+    if (typeof pattern === "string" && !this.matches(pattern, text)) {
       return `should match pattern "${pattern}"`;
     }
     if (typeof format === "string" && Object.hasOwn(formats, format)) {
+      this.budget.spend(text.length);
       const conforms = formats[format];
       if (conforms !== undefined && !conforms(text)) return `should match format "${format}"`;
     }
     return null;
   }
 
-  private arrayError(node: Obj, list: unknown[], scope: Scope): string | null {
-    const { maxItems, minItems } = node;
-    if (typeof maxItems === "number" && list.length > maxItems) {
-      return `should NOT have more than ${maxItems} items`;
-    }
-    if (typeof minItems === "number" && list.length < minItems) {
-      return `should NOT have fewer than ${minItems} items`;
-    }
-    return this.itemsError(node, list, scope) ?? this.containsError(node, list, scope) ?? uniqueItemsError(node, list);
+  private matches(source: string, text: string): boolean {
+    return this.schema.pattern(source).test(text, this.budget);
   }
 
-  private itemsError(node: Obj, list: unknown[], scope: Scope): string | null {
+  private *arrayError(node: Obj, list: unknown[], scope: Scope): Check<string | null> {
+    const counted = countError(node, list);
+    if (counted !== null) return counted;
+    const items = node.items !== undefined || node.prefixItems !== undefined;
+    return (
+      (items ? yield* this.itemsError(node, list, scope) : null) ??
+      (node.contains !== undefined ? yield* this.containsError(node, list, scope) : null) ??
+      this.uniqueItemsError(node, list)
+    );
+  }
+
+  private *itemsError(node: Obj, list: unknown[], scope: Scope): Check<string | null> {
     // Draft 2020-12's prefixItems/items pair plays the part of the older items-array/additionalItems.
     const { prefixItems, items } = node;
     const tuple = Array.isArray(prefixItems) ? prefixItems : Array.isArray(items) ? items : undefined;
@@ -209,26 +383,26 @@ export class FirstError {
         : items;
 
     if (tuple === undefined) {
-      return hasRules(rest) ? this.firstOf(list, () => rest, scope) : null;
+      return this.hasRules(rest) ? yield* this.firstOf(list, 0, list.length, () => rest, scope) : null;
     }
     // Ajv v6 checks the length against `additionalItems: false` before any item.
     if (rest === false && list.length > tuple.length) {
       return `should NOT have more than ${tuple.length} items`;
     }
-    const head = list.slice(0, tuple.length);
-    const error = this.firstOf(head, (index) => tuple[index], scope);
-    if (error !== null || !isObj(rest) || !hasRules(rest)) return error;
-    return this.firstOf(list.slice(tuple.length), () => rest, scope);
+    const head = Math.min(tuple.length, list.length);
+    const error = yield* this.firstOf(list, 0, head, (index) => tuple[index], scope);
+    if (error !== null || !isObj(rest) || !this.hasRules(rest)) return error;
+    return yield* this.firstOf(list, tuple.length, list.length, () => rest, scope);
   }
 
-  private containsError(node: Obj, list: unknown[], scope: Scope): string | null {
+  private *containsError(node: Obj, list: unknown[], scope: Scope): Check<string | null> {
     const { contains, minContains, maxContains } = node;
     if (contains === undefined) return null;
     const counted = typeof minContains === "number" || typeof maxContains === "number";
     let matches = 0;
     let firstItemError: string | null = null;
     for (const item of list) {
-      const error = this.of(contains, item, { ...scope, composite: true });
+      const error = (yield this.check(contains, item, collecting(scope))) as string | null;
       if (error === null) {
         matches += 1;
         if (!counted) break;
@@ -248,126 +422,193 @@ export class FirstError {
       : `should contain at least ${least} and no more than ${most} valid item(s)`;
   }
 
-  private objectError(node: Obj, object: Obj, scope: Scope): string | null {
+  private uniqueItemsError(node: Obj, list: unknown[]): string | null {
+    if (node.uniqueItems !== true || list.length < 2) return null;
+    this.budget.spend(list.length);
+    const pair = this.duplicatePair(node, list);
+    return pair === undefined
+      ? null
+      : `should NOT have duplicate items (items ## ${pair[0]} and ${pair[1]} are identical)`;
+  }
+
+  /**
+   * The two indexes in the order Ajv v6 prints them. When `items` declares only scalar types Ajv
+   * scans from the end with a lookup table ("## 1 and 0" for [1, 1]); otherwise it compares pairs,
+   * the later index outermost ("## 0 and 1").
+   */
+  private duplicatePair(node: Obj, list: unknown[]): [number, number] | undefined {
+    const itemTypes = isObj(node.items) ? typeList(node.items.type) : undefined;
+    if (itemTypes !== undefined && !itemTypes.includes("object") && !itemTypes.includes("array")) {
+      const seen = new Map<string, number>();
+      for (let index = list.length - 1; index >= 0; index -= 1) {
+        const item = list[index];
+        if (!itemTypes.some((type) => hasType(item, type))) continue;
+        const key = `${typeof item}:${String(item)}`;
+        const later = seen.get(key);
+        if (later !== undefined) return [later, index];
+        seen.set(key, index);
+      }
+      return undefined;
+    }
+    // The pair Ajv's nested loops meet first: the last item with an equal one before it, and the
+    // nearest such one. Numbering equal values alike finds it in one pass instead of comparing pairs;
+    // scalars are their own keys (a Map compares them as === does).
+    const lastScalar = new Map<unknown, number>();
+    const lastComposite = new Map<number, number>();
+    let pair: [number, number] | undefined;
+    list.forEach((item, index) => {
+      const composite = typeof item === "object" && item !== null;
+      const key = composite ? this.identity.of(item) : item;
+      const lastSeen: Map<unknown, number> = composite ? lastComposite : lastScalar;
+      const earlier = lastSeen.get(key);
+      if (earlier !== undefined) pair = [earlier, index];
+      lastSeen.set(key, index);
+    });
+    return pair;
+  }
+
+  private *objectError(node: Obj, plan: Plan, object: Obj, scope: Scope): Check<string | null> {
     const keys = Object.keys(object);
-    const { maxProperties, minProperties, propertyNames } = node;
+    const counted = this.objectCountsError(node, plan, object, keys);
+    if (counted !== null) return counted;
+    const { dependencies, dependentRequired, dependentSchemas } = node;
+    const error =
+      (plan.dependencySchemas ? yield* this.dependentSchemaError(dependencies as Obj, object, scope) : null) ??
+      this.dependentRequiredError(isObj(dependentRequired) ? dependentRequired : {}, object) ??
+      (isObj(dependentSchemas) ? yield* this.dependentSchemaError(dependentSchemas, object, scope) : null);
+    if (error !== null) return error;
+
+    const { propertyNames } = node;
+    if (this.hasRules(propertyNames)) {
+      const names = yield* this.firstOf(keys, 0, keys.length, () => propertyNames, collecting(scope));
+      if (names !== null) return names;
+    }
+
+    // Ajv v6 looks for additional properties before it validates any declared one.
+    const properties = isObj(node.properties) ? node.properties : {};
+    const patternProperties = isObj(node.patternProperties) ? node.patternProperties : {};
+    const patterns = Object.keys(patternProperties);
+    const additional = node.additionalProperties;
+    if (plan.checksAdditional) {
+      for (const key of keys) {
+        if (Object.hasOwn(properties, key)) continue;
+        this.budget.spend(patterns.length);
+        if (patterns.some((source) => this.matches(source, key))) continue;
+        if (additional === false) return "should NOT have additional properties";
+        const error = (yield this.check(additional, object[key], scope)) as string | null;
+        if (error !== null) return error;
+      }
+    }
+
+    for (const index of this.propertiesToCheck(plan, object, keys)) {
+      const [name, subschema] = plan.properties[index]!;
+      if (!Object.hasOwn(object, name)) {
+        if (plan.required.has(name)) return `should have required property '${name}'`;
+        continue;
+      }
+      const error = (yield this.check(subschema, object[name], scope)) as string | null;
+      if (error !== null) return error;
+    }
+
+    for (const source of patterns) {
+      const subschema = patternProperties[source];
+      if (!this.hasRules(subschema)) continue;
+      this.budget.spend(keys.length);
+      for (const key of keys) {
+        if (!this.matches(source, key)) continue;
+        const error = (yield this.check(subschema, object[key], scope)) as string | null;
+        if (error !== null) return error;
+      }
+    }
+    return null;
+  }
+
+  /** The object checks before any subschema: counts, required names, then `dependencies` lists. */
+  private objectCountsError(node: Obj, plan: Plan, object: Obj, keys: string[]): string | null {
+    this.budget.spend(keys.length + plan.requiredFirst.length);
+    const { maxProperties, minProperties } = node;
     if (typeof maxProperties === "number" && keys.length > maxProperties) {
       return `should NOT have more than ${maxProperties} properties`;
     }
     if (typeof minProperties === "number" && keys.length < minProperties) {
       return `should NOT have fewer than ${minProperties} properties`;
     }
-
     // Ajv v6 leaves required properties that have a non-empty schema under `properties` to the
-    // properties pass below, so it reports those later than the others, in `properties` order.
-    const required = stringList(node.required);
-    const properties = isObj(node.properties) ? node.properties : undefined;
-    const checkedLater = (name: string): boolean =>
-      properties !== undefined &&
-      Object.hasOwn(properties, name) &&
-      isObj(properties[name]) &&
-      hasRules(properties[name]);
-    const missing = required.find((name) => !checkedLater(name) && !Object.hasOwn(object, name));
+    // properties pass, so it reports those later than the others, in `properties` order.
+    const missing = plan.requiredFirst.find((name) => !Object.hasOwn(object, name));
     if (missing !== undefined) return `should have required property '${missing}'`;
-
-    const dependencies = isObj(node.dependencies) ? node.dependencies : {};
-    const error =
-      dependentRequiredError(dependencies, object) ??
-      this.dependentSchemaError(dependencies, object, scope) ??
-      dependentRequiredError(isObj(node.dependentRequired) ? node.dependentRequired : {}, object) ??
-      this.dependentSchemaError(isObj(node.dependentSchemas) ? node.dependentSchemas : {}, object, scope);
-    if (error !== null) return error;
-
-    if (hasRules(propertyNames)) {
-      const names = this.firstOf(keys, () => propertyNames, { ...scope, composite: true });
-      if (names !== null) return names;
-    }
-    return this.propertiesError(node, object, keys, new Set(required), scope);
+    return this.dependentRequiredError(isObj(node.dependencies) ? node.dependencies : {}, object);
   }
 
-  private dependentSchemaError(map: Obj, object: Obj, scope: Scope): string | null {
+  private dependentRequiredError(map: Obj, object: Obj): string | null {
+    for (const [property, dependencies] of Object.entries(map)) {
+      this.budget.spend(1);
+      if (!Array.isArray(dependencies) || !Object.hasOwn(object, property)) continue;
+      const names = stringList(dependencies);
+      this.budget.spend(names.length);
+      if (names.every((name) => Object.hasOwn(object, name))) continue;
+      // Ajv v6 names every dependency, not only the missing ones.
+      const needed = names.length === 1 ? `property ${names[0]}` : `properties ${names.join(", ")}`;
+      return `should have ${needed} when property ${property} is present`;
+    }
+    return null;
+  }
+
+  private *dependentSchemaError(map: Obj, object: Obj, scope: Scope): Check<string | null> {
     for (const [property, dependent] of Object.entries(map)) {
-      if (Array.isArray(dependent) || !hasRules(dependent) || !Object.hasOwn(object, property)) {
+      this.budget.spend(1);
+      if (Array.isArray(dependent) || !this.hasRules(dependent) || !Object.hasOwn(object, property)) {
         continue;
       }
-      const error = this.of(dependent, object, scope);
+      const error = (yield this.check(dependent, object, scope)) as string | null;
       if (error !== null) return error;
     }
     return null;
   }
 
-  private propertiesError(
-    node: Obj,
-    object: Obj,
-    keys: string[],
-    required: ReadonlySet<string>,
-    scope: Scope,
-  ): string | null {
-    const properties = isObj(node.properties) ? node.properties : {};
-    const patternProperties = isObj(node.patternProperties) ? node.patternProperties : {};
-    const patterns = Object.keys(patternProperties);
-    const additional = node.additionalProperties;
-
-    // Ajv v6 looks for additional properties before it validates any declared one.
-    if (additional === false || (isObj(additional) && Object.keys(additional).length > 0)) {
-      for (const key of keys) {
-        if (Object.hasOwn(properties, key)) continue;
-        if (patterns.some((source) => this.regex(source).test(key))) continue;
-        if (additional === false) return "should NOT have additional properties";
-        const error = this.of(additional, object[key], scope);
-        if (error !== null) return error;
-      }
+  /**
+   * Which `properties` entries the pass must look at, in document order: all of them, or, when the
+   * object has far fewer members (a schema document checked against its meta-schema's 50 or so),
+   * only those it has and the required ones it lacks.
+   */
+  private propertiesToCheck(plan: Plan, object: Obj, keys: string[]): Iterable<number> {
+    const count = plan.properties.length;
+    if (keys.length * 4 >= count) {
+      this.budget.spend(count);
+      return Array.from({ length: count }, (_, index) => index);
     }
-
-    for (const [name, subschema] of Object.entries(properties)) {
-      if (!hasRules(subschema)) continue;
-      if (!Object.hasOwn(object, name)) {
-        if (required.has(name)) return `should have required property '${name}'`;
-        continue;
-      }
-      const error = this.of(subschema, object[name], scope);
-      if (error !== null) return error;
+    const indexes: number[] = [];
+    for (const key of keys) {
+      const index = plan.propertyIndex.get(key);
+      if (index !== undefined) indexes.push(index);
     }
-
-    for (const source of patterns) {
-      const subschema = patternProperties[source];
-      if (!hasRules(subschema)) continue;
-      const regex = this.regex(source);
-      for (const key of keys) {
-        if (!regex.test(key)) continue;
-        const error = this.of(subschema, object[key], scope);
-        if (error !== null) return error;
-      }
+    for (const index of plan.requiredProperties) {
+      if (!Object.hasOwn(object, plan.properties[index]![0])) indexes.push(index);
     }
-    return null;
+    this.budget.spend(keys.length + plan.requiredProperties.length);
+    return indexes.sort((a, b) => a - b);
   }
 
-  private applicators(node: Obj, data: unknown, scope: Scope): string | null {
-    const { lookup } = this.compiled;
+  private *applicators(node: Obj, plan: Plan, data: unknown, scope: Scope): Check<string | null> {
+    const { lookup } = this.schema.compiled;
     if (node.$ref !== undefined) {
-      const error = this.of(refTarget(node, lookup), data, scope);
+      const error = (yield this.check(refTarget(node, lookup), data, scope)) as string | null;
       if (error !== null) return error;
     }
     if (node.$recursiveRef !== undefined) {
-      const target = recursiveTarget(node, lookup);
-      const dynamic = isObj(target) && target.$recursiveAnchor === true ? scope.recursiveAnchor : null;
-      const error = this.of(dynamic ?? target, data, scope);
+      const error = (yield this.check(this.recursiveTarget(node, scope), data, scope)) as string | null;
       if (error !== null) return error;
     }
-    if (node.const !== undefined && !deepCompareStrict(data, node.const)) {
-      return "should be equal to constant";
-    }
-    if (Array.isArray(node.enum) && !node.enum.some((value) => deepCompareStrict(data, value))) {
-      return "should be equal to one of the allowed values";
-    }
-    const collecting: Scope = { ...scope, composite: true };
-    if (node.not !== undefined && this.of(node.not, data, collecting) === null) {
+    const same = this.sameError(plan, data);
+    if (same !== null) return same;
+    const inBranch = collecting(scope);
+    if (node.not !== undefined && (yield this.check(node.not, data, inBranch)) === null) {
       return "should NOT be valid";
     }
     if (Array.isArray(node.anyOf)) {
       let first: string | undefined;
       for (const branch of node.anyOf) {
-        const error = this.of(branch, data, collecting);
+        const error = (yield this.check(branch, data, inBranch)) as string | null;
         if (error === null) {
           first = undefined;
           break;
@@ -381,7 +622,7 @@ export class FirstError {
       let first: string | undefined;
       let passing = 0;
       for (const branch of node.oneOf) {
-        const error = this.of(branch, data, collecting);
+        const error = (yield this.check(branch, data, inBranch)) as string | null;
         if (error !== null) first ??= error;
         else if (++passing > 1) break;
       }
@@ -389,71 +630,275 @@ export class FirstError {
     }
     if (Array.isArray(node.allOf)) {
       for (const branch of node.allOf) {
-        const error = hasRules(branch) ? this.of(branch, data, scope) : null;
+        const error = this.hasRules(branch) ? ((yield this.check(branch, data, scope)) as string | null) : null;
         if (error !== null) return error;
       }
     }
-    if (node.if !== undefined && (hasRules(node.then) || hasRules(node.else))) {
-      const branch = this.of(node.if, data, collecting) === null ? node.then : node.else;
-      const error = this.of(branch, data, scope);
+    if (node.if !== undefined && (this.hasRules(node.then) || this.hasRules(node.else))) {
+      const branch = (yield this.check(node.if, data, inBranch)) === null ? node.then : node.else;
+      const error = (yield this.check(branch, data, scope)) as string | null;
       if (error !== null) return error;
+    }
+    return null;
+  }
+
+  private recursiveTarget(node: Obj, scope: Scope): unknown {
+    const target = recursiveTarget(node, this.schema.compiled.lookup);
+    const dynamic = isObj(target) && target.$recursiveAnchor === true ? scope.recursiveAnchor : null;
+    return dynamic ?? target;
+  }
+
+  private sameError(plan: Plan, data: unknown): string | null {
+    if (plan.constant !== undefined && !this.same(plan.constant, data)) return "should be equal to constant";
+    if (plan.allowed !== undefined && !this.same(plan.allowed, data)) {
+      return "should be equal to one of the allowed values";
+    }
+    return null;
+  }
+
+  private same(values: Sameness, data: unknown): boolean {
+    if (typeof data !== "object" || data === null) return values.scalars.has(data);
+    return values.composites.size > 0 && values.composites.has(this.identity.of(data));
+  }
+
+  /**
+   * Ajv v6 has no unevaluated* keywords; like Ajv v8 they come last. They apply to the members no
+   * adjacent keyword evaluated, counting those of every valid in-place subschema ($ref, allOf, the
+   * passing branches of anyOf/oneOf, if/then/else, dependentSchemas), and the first failing member
+   * is reported.
+   */
+  private *unevaluated(node: Obj, data: unknown, scope: Scope): Check<string | null> {
+    const { unevaluatedProperties, unevaluatedItems } = node;
+    if (unevaluatedProperties !== undefined && isObj(data)) {
+      // As in cfworker, additionalProperties has taken every member the others left.
+      if (node.additionalProperties !== undefined) return null;
+      const seen = yield* this.evaluated(node, data, scope, true);
+      if (seen.allProperties) return null;
+      for (const key of Object.keys(data)) {
+        if (seen.properties.has(key)) continue;
+        if (unevaluatedProperties === false) return "should NOT have unevaluated properties";
+        const error = (yield this.check(unevaluatedProperties, data[key], scope)) as string | null;
+        if (error !== null) return error;
+      }
+    }
+    if (unevaluatedItems !== undefined && Array.isArray(data)) {
+      const seen = yield* this.evaluated(node, data, scope, true);
+      if (seen.allItems) return null;
+      for (const [index, item] of data.entries()) {
+        if (seen.items.has(index)) continue;
+        if (unevaluatedItems === false) return `should NOT have more than ${index} items`;
+        const error = (yield this.check(unevaluatedItems, item, scope)) as string | null;
+        if (error !== null) return error;
+      }
     }
     return null;
   }
 
   /**
-   * Ajv v6 has no unevaluated* keywords; like Ajv v8 they come last. Which properties or items
-   * count as evaluated depends on annotations only cfworker tracks, so it is asked again for this
-   * schema alone and its report names the first offending property or item.
+   * What `node`, valid for `data`, evaluated of it. For the schema whose own unevaluated* keyword
+   * asks (`self`), that keyword does not count; in any subschema it evaluates everything left.
    */
-  private unevaluated(node: Obj, data: unknown, scope: Scope): string | null {
-    const { unevaluatedProperties, unevaluatedItems } = node;
-    const applies =
-      (unevaluatedProperties !== undefined && isObj(data)) || (unevaluatedItems !== undefined && Array.isArray(data));
-    if (!applies) return null;
-    let units: OutputUnit[];
-    try {
-      const { draft, lookup } = this.compiled;
-      const anchor = scope.recursiveAnchor as Schema | null;
-      units = runValidator(data, node as Schema, draft, lookup, true, anchor).errors;
-    } catch {
-      return null;
+  private *evaluated(node: unknown, data: unknown, scope: Scope, self: boolean): Check<Evaluated> {
+    const seen: Evaluated = { allProperties: false, properties: new Set(), allItems: false, items: new Set() };
+    if (!isObj(node)) return seen;
+    if (scope.recursiveAnchor === null && node.$recursiveAnchor === true) {
+      scope = { ...scope, recursiveAnchor: node };
     }
-    const index = units.findIndex(
-      (unit) => unit.keywordLocation === "#/unevaluatedProperties" || unit.keywordLocation === "#/unevaluatedItems",
-    );
-    const unit = units[index];
-    // The unit after the keyword's own is its subschema's first, located at the offending member.
-    const member = topLevelMember(units[index + 1]?.instanceLocation);
-    if (unit === undefined || member === undefined) return null;
-    if (unit.keyword === "unevaluatedProperties") {
-      if (unevaluatedProperties === false) return "should NOT have unevaluated properties";
-      return this.of(unevaluatedProperties, (data as Obj)[member], scope);
+    const { lookup } = this.schema.compiled;
+    if (node.$ref !== undefined && this.refOnly) {
+      return (yield this.evaluate(refTarget(node, lookup), data, scope)) as Evaluated;
     }
-    const position = Number(member);
-    if (unevaluatedItems === false) return `should NOT have more than ${position} items`;
-    return this.of(unevaluatedItems, (data as unknown[])[position], scope);
+    const done = (): boolean => (isObj(data) ? seen.allProperties : !Array.isArray(data) || seen.allItems);
+    const merge = (from: Evaluated): void => {
+      this.budget.spend(from.properties.size + from.items.size);
+      seen.allProperties ||= from.allProperties;
+      seen.allItems ||= from.allItems;
+      for (const key of from.properties) seen.properties.add(key);
+      for (const index of from.items) seen.items.add(index);
+    };
+
+    if (isObj(data)) this.ownProperties(node, data, seen, self);
+    if (Array.isArray(data)) {
+      this.ownItems(node, data, seen, self);
+      if (node.contains !== undefined && !seen.allItems) {
+        for (const [index, item] of data.entries()) {
+          if ((yield this.check(node.contains, item, collecting(scope))) === null) seen.items.add(index);
+        }
+      }
+    }
+    if (done()) return seen;
+
+    const inBranch = collecting(scope);
+    const inPlace: unknown[] = [];
+    if (node.$ref !== undefined) inPlace.push(refTarget(node, lookup));
+    if (node.$recursiveRef !== undefined) inPlace.push(this.recursiveTarget(node, scope));
+    if (Array.isArray(node.allOf)) inPlace.push(...node.allOf);
+    if (isObj(node.dependentSchemas) && isObj(data)) {
+      for (const [property, dependent] of Object.entries(node.dependentSchemas)) {
+        if (Object.hasOwn(data, property)) inPlace.push(dependent);
+      }
+    }
+    for (const branch of [...listOf(node.anyOf), ...listOf(node.oneOf)]) {
+      if ((yield this.check(branch, data, inBranch)) === null) inPlace.push(branch);
+    }
+    if (node.if !== undefined) {
+      if ((yield this.check(node.if, data, inBranch)) === null) inPlace.push(node.if, node.then);
+      else inPlace.push(node.else);
+    }
+    for (const subschema of inPlace) {
+      if (done()) break;
+      if (isObj(subschema)) merge((yield this.evaluate(subschema, data, scope)) as Evaluated);
+    }
+    return seen;
   }
 
-  /** The first error among `values`, each checked against the schema `schemaAt` gives for its index. */
-  private firstOf(values: readonly unknown[], schemaAt: (index: number) => unknown, scope: Scope): string | null {
-    for (const [index, value] of values.entries()) {
-      const schema = schemaAt(index);
-      if (!hasRules(schema)) continue;
-      const error = this.of(schema, value, scope);
+  private ownProperties(node: Obj, data: Obj, seen: Evaluated, self: boolean): void {
+    if (node.additionalProperties !== undefined || (!self && node.unevaluatedProperties !== undefined)) {
+      seen.allProperties = true;
+      return;
+    }
+    const keys = Object.keys(data);
+    if (isObj(node.properties)) {
+      for (const key of keys) if (Object.hasOwn(node.properties, key)) seen.properties.add(key);
+    }
+    if (isObj(node.patternProperties)) {
+      const patterns = Object.keys(node.patternProperties);
+      this.budget.spend(keys.length * patterns.length);
+      for (const key of keys) {
+        if (patterns.some((source) => this.matches(source, key))) seen.properties.add(key);
+      }
+    }
+  }
+
+  private ownItems(node: Obj, data: unknown[], seen: Evaluated, self: boolean): void {
+    const { prefixItems, items } = node;
+    const tuple = Array.isArray(prefixItems) ? prefixItems : Array.isArray(items) ? items : undefined;
+    const restEvaluated = Array.isArray(prefixItems)
+      ? items !== undefined && !Array.isArray(items)
+      : Array.isArray(items)
+        ? node.additionalItems !== undefined
+        : items !== undefined;
+    if (restEvaluated || (!self && node.unevaluatedItems !== undefined)) {
+      seen.allItems = true;
+      return;
+    }
+    const head = Math.min(tuple?.length ?? 0, data.length);
+    this.budget.spend(head);
+    for (let index = 0; index < head; index++) seen.items.add(index);
+  }
+
+  /** The first error among `values[from..to)`, each checked against the schema `schemaAt` gives for its index. */
+  private *firstOf(
+    values: readonly unknown[],
+    from: number,
+    to: number,
+    schemaAt: (index: number) => unknown,
+    scope: Scope,
+  ): Check<string | null> {
+    for (let index = from; index < to; index++) {
+      const schema = schemaAt(index - from);
+      if (!this.hasRules(schema)) continue;
+      const error = (yield this.check(schema, values[index], scope)) as string | null;
       if (error !== null) return error;
     }
     return null;
   }
+}
 
-  private regex(source: string): RegExp {
-    let regex = this.compiled.patterns.get(source);
-    if (regex === undefined) {
-      regex = new RegExp(source, "u");
-      this.compiled.patterns.set(source, regex);
-    }
-    return regex;
-  }
+function makePlan(node: Obj, identity: JsonIdentity, refOnly: boolean): Plan {
+  const hasRules = Object.keys(node).some((keyword) => RULE_KEYWORDS.has(keyword));
+  const groups = GROUP_ORDER.filter((group) => GROUP_KEYWORDS[group].some((keyword) => node[keyword] !== undefined));
+  const types = typeList(node.type);
+  const only = types?.length === 1 ? types[0] : undefined;
+  const deferredType = only !== undefined && isGroup(only) && groups.includes(only) ? only : undefined;
+  const requiredList = stringList(node.required);
+  const required = new Set(requiredList);
+  const properties = isObj(node.properties) ? node.properties : undefined;
+  const withRules = (value: unknown): boolean =>
+    typeof value === "boolean" ? !value : isObj(value) && Object.keys(value).some((k) => RULE_KEYWORDS.has(k));
+  const checkedLater = (name: string): boolean =>
+    properties !== undefined &&
+    Object.hasOwn(properties, name) &&
+    isObj(properties[name]) &&
+    withRules(properties[name]);
+  const additional = node.additionalProperties;
+  const checksAdditional = additional === false || (isObj(additional) && Object.keys(additional).length > 0);
+  const propertyEntries =
+    properties === undefined ? [] : Object.entries(properties).filter(([, value]) => withRules(value));
+  const propertyIndex = new Map(propertyEntries.map(([name], index) => [name, index]));
+  const listed = (value: unknown): boolean => isObj(value) && Object.keys(value).length > 0;
+  const itemSchemas = node.items !== undefined || node.prefixItems !== undefined || node.contains !== undefined;
+  const dependencySchemas =
+    isObj(node.dependencies) && Object.values(node.dependencies).some((value) => !Array.isArray(value));
+  const memberSchemas =
+    dependencySchemas ||
+    listed(node.dependentSchemas) ||
+    node.propertyNames !== undefined ||
+    checksAdditional ||
+    propertyEntries.length > 0 ||
+    listed(node.patternProperties);
+  const inPlace =
+    node.$ref !== undefined ||
+    node.$recursiveRef !== undefined ||
+    node.not !== undefined ||
+    Array.isArray(node.anyOf) ||
+    Array.isArray(node.oneOf) ||
+    Array.isArray(node.allOf) ||
+    (node.if !== undefined && (withRules(node.then) || withRules(node.else)));
+  const unevaluated = node.unevaluatedProperties !== undefined || node.unevaluatedItems !== undefined;
+  return {
+    hasRules,
+    types,
+    deferredType,
+    groups,
+    required,
+    requiredFirst: requiredList.filter((name) => !checkedLater(name)),
+    properties: propertyEntries,
+    propertyIndex,
+    requiredProperties: propertyEntries.flatMap(([name], index) => (required.has(name) ? [index] : [])),
+    checksAdditional,
+    constant: node.const === undefined ? undefined : sameness([node.const], identity),
+    allowed: Array.isArray(node.enum) ? sameness(node.enum, identity) : undefined,
+    itemSchemas,
+    memberSchemas,
+    dependencySchemas,
+    inPlace,
+    unevaluated,
+    leaf: !itemSchemas && !memberSchemas && !inPlace && !unevaluated,
+    forwards:
+      node.$ref !== undefined &&
+      node.$recursiveAnchor !== true &&
+      (refOnly || Object.keys(node).every((keyword) => keyword === "$ref" || !RULE_KEYWORDS.has(keyword))),
+  };
+}
+
+/**
+ * Ajv v6 checks `type` up front, unless the type has a keyword group this schema uses: then the
+ * check waits for that group's turn, after any earlier group's errors. Undefined when it passes.
+ */
+function wrongType(plan: Plan, data: unknown): string | undefined {
+  const { types, deferredType } = plan;
+  if (types === undefined || deferredType !== undefined || types.some((type) => hasType(data, type))) return undefined;
+  return `should be ${types.join(",")}`;
+}
+
+function countError(node: Obj, list: unknown[]): string | null {
+  const { maxItems, minItems } = node;
+  if (typeof maxItems === "number" && list.length > maxItems) return `should NOT have more than ${maxItems} items`;
+  if (typeof minItems === "number" && list.length < minItems) return `should NOT have fewer than ${minItems} items`;
+  return null;
+}
+
+function sameness(values: readonly unknown[], identity: JsonIdentity): Sameness {
+  const isComposite = (value: unknown): boolean => typeof value === "object" && value !== null;
+  return {
+    scalars: new Set(values.filter((value) => !isComposite(value))),
+    composites: new Set(values.filter(isComposite).map((value) => identity.of(value))),
+  };
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function numberError(node: Obj, value: number): string | null {
@@ -499,93 +944,8 @@ function decimal(value: number): [bigint, number] {
   return [BigInt(whole + fraction), Number(exponent) - fraction.length];
 }
 
-function uniqueItemsError(node: Obj, list: unknown[]): string | null {
-  if (node.uniqueItems !== true || list.length < 2) return null;
-  const pair = duplicatePair(node, list);
-  return pair === undefined
-    ? null
-    : `should NOT have duplicate items (items ## ${pair[0]} and ${pair[1]} are identical)`;
-}
-
-/**
- * The two indexes in the order Ajv v6 prints them. When `items` declares only scalar types Ajv
- * scans from the end with a lookup table ("## 1 and 0" for [1, 1]); otherwise it compares pairs,
- * the later index outermost ("## 0 and 1").
- */
-function duplicatePair(node: Obj, list: unknown[]): [number, number] | undefined {
-  const itemTypes = isObj(node.items) ? typeList(node.items.type) : undefined;
-  if (itemTypes !== undefined && !itemTypes.includes("object") && !itemTypes.includes("array")) {
-    const seen = new Map<string, number>();
-    for (let index = list.length - 1; index >= 0; index -= 1) {
-      const item = list[index];
-      if (!itemTypes.some((type) => hasType(item, type))) continue;
-      const key = `${typeof item}:${String(item)}`;
-      const later = seen.get(key);
-      if (later !== undefined) return [later, index];
-      seen.set(key, index);
-    }
-    return undefined;
-  }
-  // The pair Ajv's nested loops meet first: the last item with an equal one before it, and the
-  // nearest such one. Canonical text finds it in one pass instead of comparing every pair.
-  const lastSeen = new Map<string, number>();
-  let pair: [number, number] | undefined;
-  list.forEach((item, index) => {
-    const key = canonical(item);
-    const earlier = lastSeen.get(key);
-    if (earlier !== undefined) pair = [earlier, index];
-    lastSeen.set(key, index);
-  });
-  return pair;
-}
-
-/** JSON with sorted keys: equal exactly when the values are deeply equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isObj(value)) {
-    const members = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`);
-    return `{${members.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-function dependentRequiredError(map: Obj, object: Obj): string | null {
-  for (const [property, dependencies] of Object.entries(map)) {
-    if (!Array.isArray(dependencies) || !Object.hasOwn(object, property)) continue;
-    const names = stringList(dependencies);
-    if (names.every((name) => Object.hasOwn(object, name))) continue;
-    // Ajv v6 names every dependency, not only the missing ones.
-    const needed = names.length === 1 ? `property ${names[0]}` : `properties ${names.join(", ")}`;
-    return `should have ${needed} when property ${property} is present`;
-  }
-  return null;
-}
-
-/** The member named by an instance location one level below the root, e.g. "#/a~1b" -> "a/b". */
-function topLevelMember(location: string | undefined): string | undefined {
-  if (location === undefined || !location.startsWith("#/")) return undefined;
-  const segment = location.slice(2);
-  if (segment.includes("/")) return undefined;
-  try {
-    return decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
-  } catch {
-    return undefined;
-  }
-}
-
-function usesGroup(node: Obj, group: Group): boolean {
-  return GROUP_KEYWORDS[group].some((keyword) => node[keyword] !== undefined);
-}
-
 function isGroup(type: string): type is Group {
   return type === "number" || type === "string" || type === "array" || type === "object";
-}
-
-function hasRules(node: unknown): boolean {
-  if (typeof node === "boolean") return !node;
-  return isObj(node) && Object.keys(node).some((keyword) => RULE_KEYWORDS.has(keyword));
 }
 
 function typeList(type: unknown): string[] | undefined {

@@ -1,5 +1,6 @@
 /** What compiling a schema document produces, as both the compile step and the record walk read it. */
 import type { Schema } from "@cfworker/json-schema";
+import type { LinearPattern } from "./linear-regex";
 import type { SchemaDraft } from "./meta-schemas";
 
 export type Obj = Record<string, unknown>;
@@ -9,7 +10,8 @@ export interface Compiled {
   readonly root: Obj;
   /** Every schema and anchor of the document by absolute URI, as cfworker resolves `$ref`s. */
   readonly lookup: Record<string, Schema | boolean>;
-  readonly patterns: Map<string, RegExp>;
+  /** Every `pattern` and `patternProperties` key, compiled for the linear-time engine. */
+  readonly patterns: Map<string, LinearPattern>;
 }
 
 export function refTarget(node: Obj, lookup: Record<string, Schema | boolean>): Schema | boolean | undefined {

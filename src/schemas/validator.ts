@@ -1,35 +1,38 @@
 /**
  * JSON Schema documents for collections (API contract §5.4).
  *
- * Whether a record is valid is decided by @cfworker/json-schema, because Workers cannot run Ajv's
- * generated code and cfworker follows the drafts closely. The message, though, has to be the one
- * Ajv v6 (allErrors: false) puts first, as JSONBin.io reports it, and cfworker orders and words its
- * errors differently. So once a record is known to be invalid, `FirstError` (./ajv-v6-wording)
- * walks the schema again in Ajv v6's keyword order and words the error as Ajv v6 does.
+ * Workers cannot run Ajv's generated code, and the message has to be the one Ajv v6
+ * (allErrors: false) puts first, as JSONBin.io reports it. So a record is checked by our own walk
+ * of the schema in Ajv v6's keyword order (`FirstError`, ./ajv-v6-wording), which words the first
+ * error as Ajv v6 does; a record without one is valid. @cfworker/json-schema, which follows the
+ * drafts closely, supplies `$ref` resolution (dereference), the format checks and string lengths,
+ * and where it reads a keyword differently from Ajv v6 the walk follows it.
  *
  * Where the result knowingly differs from Ajv v6 (see ./ajv-v6-wording for the wording):
- * - Validity always follows cfworker, so the outcome differs from Ajv v6 where the two libraries
- *   disagree: format checks (cfworker's "full" formats against Ajv's "fast" ones), multipleOf on
- *   decimals (exact here, floating-point division in Ajv), `type` next to a draft-4/7 `$ref` (ignored
- *   here, checked by Ajv), unknown formats (ignored here, a compile error in Ajv), and patterns
- *   (compiled with the `u` flag here).
+ * - Validity follows cfworker where the two libraries disagree: format checks (cfworker's "full"
+ *   formats against Ajv's "fast" ones), multipleOf on decimals (exact here, floating-point division
+ *   in Ajv), `type` next to a draft-4/7 `$ref` (ignored here, checked by Ajv), unknown formats
+ *   (ignored here, a compile error in Ajv), and patterns (`u` flag here).
+ * - Patterns run on a linear-time engine (./linear-regex), which refuses backreferences and inline
+ *   modifiers; a schema using them is invalid. Ajv's V8 regexes accept them, and take exponential
+ *   time on patterns such as `^(a+)+$`.
+ * - Records beyond the bounds in ./limits are refused instead of being worked on for as long as
+ *   they take.
  *
  * And from the drafts themselves:
  * - `format` is asserted in every draft, as Ajv and cfworker do; 2019-09 and 2020-12 only annotate.
  * - `$dynamicRef` is resolved statically (cfworker does not implement it); inside one document that
  *   only differs when an inner schema resource redefines the same dynamic anchor.
+ * - unevaluatedProperties and unevaluatedItems count what valid in-place subschemas evaluated, as
+ *   the drafts say (cfworker also lets such a subschema see what its parent evaluated before it),
+ *   and, as in cfworker, `contains` counts as evaluating the items it matches in 2019-09 too.
  * - A `$ref` loop that never leaves the instance (`{"$ref": "#"}`) makes the document invalid.
  */
-import {
-  dereference,
-  format as formats,
-  validate as runValidator,
-  type Schema,
-  type ValidationResult,
-  Validator,
-} from "@cfworker/json-schema";
-import { capitalise, FirstError, fallbackMessage } from "./ajv-v6-wording";
+import { dereference, type Schema, Validator } from "@cfworker/json-schema";
+import { capitalise, FirstError } from "./ajv-v6-wording";
 import { type Compiled, isObj, type Obj, recursiveTarget, refTarget, siblingsOfRefIgnored } from "./compiled";
+import { budgetFor, ValidationLimit } from "./limits";
+import { CacheAllowance, compilePattern } from "./linear-regex";
 import { META_SCHEMAS, type SchemaDraft } from "./meta-schemas";
 
 export type { SchemaDraft } from "./meta-schemas";
@@ -51,16 +54,16 @@ export interface SchemaCheck {
 export function compileSchema(schema: unknown): SchemaCheck {
   if (!isObj(schema)) throw new InvalidSchemaError();
   const draft = draftOf(schema.$schema);
-  let compiled: Compiled;
+  let walk: FirstError;
   try {
-    compiled = compile(schema, draft);
+    walk = compile(schema, draft);
   } catch (error) {
     if (error instanceof InvalidSchemaError) throw error;
     // Whatever a document can make throw here (values JSON cannot hold, $ids or $refs that are
     // not URLs, duplicate $ids, nesting deep enough to exhaust the stack) makes it unusable.
     throw new InvalidSchemaError();
   }
-  return { draft, validate: (record) => check(compiled, record) };
+  return { draft, validate: (record) => check(walk, record) };
 }
 
 const DRAFT_URI = /^https?:\/\/json-schema\.org\/(draft-04|draft-07|draft\/2019-09|draft\/2020-12)\/schema#?$/;
@@ -83,22 +86,27 @@ function draftOf(uri: unknown): SchemaDraft {
 /** Not a URL any document could mean, so a `$ref` can only reach this document by fragment or $id. */
 const BASE_URI = new URL("https://schema.edgebin.invalid/root.json");
 
-function compile(input: Obj, draft: SchemaDraft): Compiled {
+function compile(input: Obj, draft: SchemaDraft): FirstError {
   // A private copy: dereference() annotates the schema objects and prepare() rewrites a few keywords.
   const root = JSON.parse(JSON.stringify(input)) as Obj;
   if (!metaValidator(draft).validate(root).valid) throw new InvalidSchemaError();
 
-  const nodes = subschemas(root);
-  const patterns = new Map<string, RegExp>();
-  for (const node of nodes) prepare(node, draft, patterns);
+  const nodes = subschemas([root], new Set());
+  for (const node of nodes) prepare(node, draft);
 
   const lookup: Record<string, Schema | boolean> = Object.create(null);
   dereference(root as Schema, lookup, BASE_URI);
   if (draft === "2020-12") for (const node of nodes) addDynamicAnchor(node, lookup);
-  for (const node of nodes) checkReferences(node, draft, lookup);
-  rejectInPlaceCycles(nodes, draft, lookup);
 
-  return { draft, root, lookup, patterns };
+  const reachable = withReferenced(nodes, lookup);
+  const patterns: Compiled["patterns"] = new Map();
+  const allowance = new CacheAllowance();
+  for (const node of reachable) {
+    checkReferences(node, draft, lookup);
+    addPatterns(node, patterns, allowance);
+  }
+  rejectInPlaceCycles(reachable, draft, lookup);
+  return new FirstError({ draft, root, lookup, patterns }, reachable);
 }
 
 const SUBSCHEMA_KEYWORDS = [
@@ -125,48 +133,68 @@ const SUBSCHEMA_MAP_KEYWORDS = [
   "properties",
 ] as const;
 
-/** Schema objects in schema positions only: values under `const`, `enum` or unknown keywords are data. */
-function subschemas(root: Obj): Obj[] {
+/**
+ * Schema objects in schema positions under `roots` (themselves included) that are not in `known`,
+ * which grows by them: values under `const`, `enum` or unknown keywords are data.
+ */
+function subschemas(roots: readonly unknown[], known: Set<Obj>): Obj[] {
   const found: Obj[] = [];
-  const visit = (node: unknown): void => {
-    if (!isObj(node)) return;
+  const stack = [...roots].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isObj(node) || known.has(node)) continue;
+    known.add(node);
     found.push(node);
-    for (const key of SUBSCHEMA_KEYWORDS) visit(node[key]);
+    const children: unknown[] = [];
+    for (const key of SUBSCHEMA_KEYWORDS) children.push(node[key]);
     for (const key of SUBSCHEMA_LIST_KEYWORDS) {
       const list = node[key];
-      if (Array.isArray(list)) list.forEach(visit);
+      if (Array.isArray(list)) children.push(...list);
     }
     for (const key of SUBSCHEMA_MAP_KEYWORDS) {
       const map = node[key];
-      if (isObj(map)) Object.values(map).forEach(visit);
+      if (isObj(map)) children.push(...Object.values(map));
     }
-  };
-  visit(root);
+    // Reversed onto the stack, so the document order of the recursive version is kept.
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return found;
 }
 
-function prepare(node: Obj, draft: SchemaDraft, patterns: Map<string, RegExp>): void {
-  // Unknown formats are meant to be ignored, but cfworker looks format names up on a plain object:
-  // "__proto__" or "__defineGetter__" would make it throw on every record.
-  if (typeof node.format === "string" && !Object.hasOwn(formats, node.format)) delete node.format;
-  // cfworker compiles patterns with the `u` flag on every record; one that does not compile would
-  // throw then, so it has to fail here instead. Draft 4's meta-schema does not check these keys.
-  if (typeof node.pattern === "string") addPattern(node.pattern, patterns);
-  if (isObj(node.patternProperties)) {
-    for (const source of Object.keys(node.patternProperties)) addPattern(source, patterns);
+/** `nodes` and every schema object a `$ref` or `$recursiveRef` leads to, with theirs. */
+function withReferenced(nodes: Obj[], lookup: Record<string, Schema | boolean>): Obj[] {
+  const known = new Set(nodes);
+  const all = [...nodes];
+  for (let i = 0; i < all.length; i++) {
+    const node = all[i]!;
+    all.push(...subschemas([refTarget(node, lookup), recursiveTarget(node, lookup)], known));
   }
+  return all;
+}
+
+function prepare(node: Obj, draft: SchemaDraft): void {
   // cfworker ignores $dynamicRef; its static target is what it means in a single document.
   if (draft === "2020-12" && node.$dynamicRef !== undefined && node.$ref === undefined) {
     node.$ref = node.$dynamicRef;
   }
 }
 
-function addPattern(source: string, patterns: Map<string, RegExp>): void {
-  if (patterns.has(source)) return;
-  try {
-    patterns.set(source, new RegExp(source, "u"));
-  } catch {
-    throw new InvalidSchemaError();
+/**
+ * Patterns compile here, so one that cannot is an invalid schema rather than an error on every
+ * record: first as V8 compiles them with the `u` flag (the syntax), then for the linear engine.
+ * Draft 4's meta-schema does not check these keys.
+ */
+function addPatterns(node: Obj, patterns: Compiled["patterns"], allowance: CacheAllowance): void {
+  const sources = isObj(node.patternProperties) ? Object.keys(node.patternProperties) : [];
+  if (typeof node.pattern === "string") sources.push(node.pattern);
+  for (const source of sources) {
+    if (patterns.has(source)) continue;
+    try {
+      new RegExp(source, "u");
+      patterns.set(source, compilePattern(source, allowance));
+    } catch {
+      throw new InvalidSchemaError();
+    }
   }
 }
 
@@ -194,8 +222,8 @@ function checkReferences(node: Obj, draft: SchemaDraft, lookup: Record<string, S
 
 /**
  * A loop of references through keywords that apply to the same instance (`{"$ref": "#"}`,
- * `{"anyOf": [{"$ref": "#"}]}`) never reaches a base case: cfworker evaluates every branch, so any
- * record would exhaust the stack. Loops through properties or items end with the record's depth.
+ * `{"anyOf": [{"$ref": "#"}]}`) never reaches a base case: every record would run into
+ * MAX_NESTED_CHECKS. Loops through properties or items end with the record's depth.
  */
 function rejectInPlaceCycles(nodes: Obj[], draft: SchemaDraft, lookup: Record<string, Schema | boolean>): void {
   const state = new Map<Obj, "open" | "done">();
@@ -228,20 +256,14 @@ function inPlaceApplicators(node: Obj, draft: SchemaDraft, lookup: Record<string
   return next;
 }
 
-function check(compiled: Compiled, record: unknown): string | null {
-  let outcome: ValidationResult | undefined;
+function check(walk: FirstError, record: unknown): string | null {
   try {
-    outcome = runValidator(record, compiled.root as Schema, compiled.draft, compiled.lookup, true);
-  } catch {
-    // cfworker throws on values JSON cannot hold and, through encodeURI, on property names with
-    // lone surrogates. FirstError handles both, so its answer stands in for the verdict.
-    outcome = undefined;
+    const message = walk.find(record, budgetFor(record));
+    return message === null ? null : capitalise(message);
+  } catch (error) {
+    if (error instanceof ValidationLimit) return `Record ${error.message}`;
+    throw error;
   }
-  if (outcome?.valid === true) return null;
-  const message =
-    new FirstError(compiled).of(compiled.root, record, { composite: false, recursiveAnchor: null }) ??
-    (outcome === undefined ? null : fallbackMessage(outcome.errors));
-  return message === null ? null : capitalise(message);
 }
 
 const metaValidators = new Map<SchemaDraft, Validator>();
