@@ -1,9 +1,35 @@
 /**
- * Bounds on the work one record may cause. Validation runs inside the Worker's isolate, so a slow
- * one holds up every request the isolate serves, whoever sent them. Each bound is deterministic
- * (counted, never timed) so the same input always gets the same answer.
+ * Bounds on the work one schema document or one record may cause. Validation runs inside the
+ * Worker's isolate, so a slow one holds up every request the isolate serves, whoever sent them.
+ * Each bound is deterministic (counted, never timed) so the same input always gets the same answer.
  */
 import type { Meter } from "./linear-regex";
+
+/**
+ * Nesting of the schema document as JSON (objects and arrays). The compile steps taken from
+ * cfworker (dereference) recurse on it; 1000 is what PATCH allows a record (decision 24).
+ */
+export const MAX_SCHEMA_DEPTH = 1000;
+
+/**
+ * JSON values in a schema document. A compact document of 1 MiB (the size a schema doc may have)
+ * holds at most 524,288 of them, so no storable schema is refused for this; a larger one is
+ * refused before any other work is spent on it.
+ */
+export const MAX_SCHEMA_VALUES = 600_000;
+
+/**
+ * Characters of the absolute URIs cfworker's dereference builds, one per subschema (base URI plus
+ * JSON pointer). Deep nesting under long property names makes them grow with the square of the
+ * document; a 1 MiB document with 100,000 plain subschemas needs about 6 million.
+ */
+export const MAX_SCHEMA_URI_CHARS = 16 * 1024 * 1024;
+
+/**
+ * States of all a schema's pattern automata together (one pattern may have MAX_PATTERN_STATES).
+ * They stay in memory with the compiled schema, some 50 bytes each.
+ */
+export const MAX_PATTERN_STATES_PER_SCHEMA = 100_000;
 
 /**
  * Subschemas being checked inside each other at once while walking a record: the walk keeps them
@@ -24,6 +50,12 @@ export const MAX_NESTED_CHECKS = 10_000;
  */
 export const BASE_STEPS = 500_000;
 export const STEPS_PER_UNIT = 16;
+
+/**
+ * The same for checking a schema document against its meta-schema, which is ours and costs a
+ * bounded number of steps per member of the document (its root alone has some 50 properties).
+ */
+export const META_STEPS_PER_UNIT = 128;
 
 /** A validation stopped by one of the bounds above; its message is what the caller reports. */
 export class ValidationLimit extends Error {
@@ -65,6 +97,6 @@ export function sizeUnits(value: unknown): number {
   return units;
 }
 
-export function budgetFor(value: unknown): WorkBudget {
-  return new WorkBudget(BASE_STEPS + STEPS_PER_UNIT * sizeUnits(value));
+export function budgetFor(value: unknown, perUnit = STEPS_PER_UNIT): WorkBudget {
+  return new WorkBudget(BASE_STEPS + perUnit * sizeUnits(value));
 }

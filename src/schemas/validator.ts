@@ -16,8 +16,8 @@
  * - Patterns run on a linear-time engine (./linear-regex), which refuses backreferences and inline
  *   modifiers; a schema using them is invalid. Ajv's V8 regexes accept them, and take exponential
  *   time on patterns such as `^(a+)+$`.
- * - Records beyond the bounds in ./limits are refused instead of being worked on for as long as
- *   they take.
+ * - Schemas and records beyond the bounds in ./limits are refused instead of being worked on for
+ *   as long as they take.
  *
  * And from the drafts themselves:
  * - `format` is asserted in every draft, as Ajv and cfworker do; 2019-09 and 2020-12 only annotate.
@@ -28,10 +28,25 @@
  *   and, as in cfworker, `contains` counts as evaluating the items it matches in 2019-09 too.
  * - A `$ref` loop that never leaves the instance (`{"$ref": "#"}`) makes the document invalid.
  */
-import { dereference, type Schema, Validator } from "@cfworker/json-schema";
+import {
+  dereference,
+  encodePointer,
+  ignoredKeyword,
+  type Schema,
+  schemaArrayKeyword,
+  schemaMapKeyword,
+} from "@cfworker/json-schema";
 import { capitalise, FirstError } from "./ajv-v6-wording";
 import { type Compiled, isObj, type Obj, recursiveTarget, refTarget, siblingsOfRefIgnored } from "./compiled";
-import { budgetFor, ValidationLimit } from "./limits";
+import {
+  budgetFor,
+  MAX_PATTERN_STATES_PER_SCHEMA,
+  MAX_SCHEMA_DEPTH,
+  MAX_SCHEMA_URI_CHARS,
+  MAX_SCHEMA_VALUES,
+  META_STEPS_PER_UNIT,
+  ValidationLimit,
+} from "./limits";
 import { CacheAllowance, compilePattern } from "./linear-regex";
 import { META_SCHEMAS, type SchemaDraft } from "./meta-schemas";
 
@@ -56,11 +71,11 @@ export function compileSchema(schema: unknown): SchemaCheck {
   const draft = draftOf(schema.$schema);
   let walk: FirstError;
   try {
-    walk = compile(schema, draft);
+    walk = compile(schema, draft, metaSchema(draft));
   } catch (error) {
     if (error instanceof InvalidSchemaError) throw error;
     // Whatever a document can make throw here (values JSON cannot hold, $ids or $refs that are
-    // not URLs, duplicate $ids, nesting deep enough to exhaust the stack) makes it unusable.
+    // not URLs, duplicate $ids, property names encodeURI refuses) makes it unusable.
     throw new InvalidSchemaError();
   }
   return { draft, validate: (record) => check(walk, record) };
@@ -86,14 +101,17 @@ function draftOf(uri: unknown): SchemaDraft {
 /** Not a URL any document could mean, so a `$ref` can only reach this document by fragment or $id. */
 const BASE_URI = new URL("https://schema.edgebin.invalid/root.json");
 
-function compile(input: Obj, draft: SchemaDraft): FirstError {
+/** The walk for `input`; `meta` checks it against its draft's meta-schema (none for those themselves). */
+function compile(input: Obj, draft: SchemaDraft, meta: FirstError | null): FirstError {
+  checkSize(input);
   // A private copy: dereference() annotates the schema objects and prepare() rewrites a few keywords.
   const root = JSON.parse(JSON.stringify(input)) as Obj;
-  if (!metaValidator(draft).validate(root).valid) throw new InvalidSchemaError();
+  if (meta !== null && !conforms(meta, root)) throw new InvalidSchemaError();
 
   const nodes = subschemas([root], new Set());
   for (const node of nodes) prepare(node, draft);
 
+  if (urisLength(root) > MAX_SCHEMA_URI_CHARS) throw new InvalidSchemaError();
   const lookup: Record<string, Schema | boolean> = Object.create(null);
   dereference(root as Schema, lookup, BASE_URI);
   if (draft === "2020-12") for (const node of nodes) addDynamicAnchor(node, lookup);
@@ -101,12 +119,47 @@ function compile(input: Obj, draft: SchemaDraft): FirstError {
   const reachable = withReferenced(nodes, lookup);
   const patterns: Compiled["patterns"] = new Map();
   const allowance = new CacheAllowance();
+  let states = 0;
   for (const node of reachable) {
     checkReferences(node, draft, lookup);
-    addPatterns(node, patterns, allowance);
+    states += addPatterns(node, patterns, allowance);
+    if (states > MAX_PATTERN_STATES_PER_SCHEMA) throw new InvalidSchemaError();
   }
   rejectInPlaceCycles(reachable, draft, lookup);
   return new FirstError({ draft, root, lookup, patterns }, reachable);
+}
+
+/** MAX_SCHEMA_DEPTH and MAX_SCHEMA_VALUES, measured without recursion before anything else runs. */
+function checkSize(input: unknown): void {
+  let values = 0;
+  const stack: Array<[unknown, number]> = [[input, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (++values > MAX_SCHEMA_VALUES) throw new InvalidSchemaError();
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_SCHEMA_DEPTH) throw new InvalidSchemaError();
+    for (const member of Object.values(value)) stack.push([member, depth + 1]);
+  }
+}
+
+function conforms(meta: FirstError, schema: Obj): boolean {
+  try {
+    return meta.find(schema, budgetFor(schema, META_STEPS_PER_UNIT)) === null;
+  } catch (error) {
+    if (error instanceof ValidationLimit) return false;
+    throw error;
+  }
+}
+
+const metaSchemas = new Map<SchemaDraft, FirstError>();
+
+function metaSchema(draft: SchemaDraft): FirstError {
+  let walk = metaSchemas.get(draft);
+  if (walk === undefined) {
+    walk = compile(META_SCHEMAS[draft], draft, null);
+    metaSchemas.set(draft, walk);
+  }
+  return walk;
 }
 
 const SUBSCHEMA_KEYWORDS = [
@@ -182,20 +235,24 @@ function prepare(node: Obj, draft: SchemaDraft): void {
 /**
  * Patterns compile here, so one that cannot is an invalid schema rather than an error on every
  * record: first as V8 compiles them with the `u` flag (the syntax), then for the linear engine.
- * Draft 4's meta-schema does not check these keys.
+ * Draft 4's meta-schema does not check these keys. Returns the automata states added.
  */
-function addPatterns(node: Obj, patterns: Compiled["patterns"], allowance: CacheAllowance): void {
+function addPatterns(node: Obj, patterns: Compiled["patterns"], allowance: CacheAllowance): number {
   const sources = isObj(node.patternProperties) ? Object.keys(node.patternProperties) : [];
   if (typeof node.pattern === "string") sources.push(node.pattern);
+  let states = 0;
   for (const source of sources) {
     if (patterns.has(source)) continue;
     try {
       new RegExp(source, "u");
-      patterns.set(source, compilePattern(source, allowance));
+      const pattern = compilePattern(source, allowance);
+      patterns.set(source, pattern);
+      states += pattern.size;
     } catch {
       throw new InvalidSchemaError();
     }
   }
+  return states;
 }
 
 /** A $dynamicAnchor is also a plain anchor, which cfworker does not register. */
@@ -227,14 +284,27 @@ function checkReferences(node: Obj, draft: SchemaDraft, lookup: Record<string, S
  */
 function rejectInPlaceCycles(nodes: Obj[], draft: SchemaDraft, lookup: Record<string, Schema | boolean>): void {
   const state = new Map<Obj, "open" | "done">();
-  const visit = (node: unknown): void => {
-    if (!isObj(node) || state.get(node) === "done") return;
-    if (state.get(node) === "open") throw new InvalidSchemaError();
-    state.set(node, "open");
-    for (const next of inPlaceApplicators(node, draft, lookup)) visit(next);
-    state.set(node, "done");
-  };
-  nodes.forEach(visit);
+  for (const start of nodes) {
+    if (state.has(start)) continue;
+    // Depth-first without recursion: a node stays "open" while its successors are on the stack.
+    const stack: Array<{ node: Obj; next: unknown[] }> = [];
+    const enter = (node: unknown): void => {
+      if (!isObj(node) || state.get(node) === "done") return;
+      if (state.get(node) === "open") throw new InvalidSchemaError();
+      state.set(node, "open");
+      stack.push({ node, next: inPlaceApplicators(node, draft, lookup).reverse() });
+    };
+    enter(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next.length > 0) {
+        enter(top.next.pop());
+      } else {
+        state.set(top.node, "done");
+        stack.pop();
+      }
+    }
+  }
 }
 
 function inPlaceApplicators(node: Obj, draft: SchemaDraft, lookup: Record<string, Schema | boolean>): unknown[] {
@@ -266,13 +336,61 @@ function check(walk: FirstError, record: unknown): string | null {
   }
 }
 
-const metaValidators = new Map<SchemaDraft, Validator>();
-
-function metaValidator(draft: SchemaDraft): Validator {
-  let validator = metaValidators.get(draft);
-  if (validator === undefined) {
-    validator = new Validator(META_SCHEMAS[draft] as Schema, draft, true);
-    metaValidators.set(draft, validator);
+/**
+ * The characters of the URIs dereference() builds for `root` (see MAX_SCHEMA_URI_CHARS), counted
+ * by walking the document as it does, in the same keywords, without building them.
+ */
+function urisLength(root: Obj): number {
+  let total = 0;
+  // `pointer` is the length of the JSON pointer from the current base; `top` means it is empty.
+  const stack: Array<{ schema: unknown; base: URL; pointer: number; top: boolean }> = [
+    { schema: root, base: BASE_URI, pointer: 0, top: true },
+  ];
+  while (stack.length > 0 && total <= MAX_SCHEMA_URI_CHARS) {
+    const item = stack.pop()!;
+    const { schema, pointer, top } = item;
+    let { base } = item;
+    if (isObj(schema)) {
+      const id = schema.$id || schema.id;
+      if (id) {
+        const url = new URL(String(id), base.href);
+        if (url.hash.length > 1) {
+          total += url.href.length;
+        } else if (top) {
+          url.hash = "";
+          base = url;
+        } else {
+          // dereference() walks an embedded resource again from its own base, then goes on.
+          url.hash = "";
+          stack.push({ schema, base: url, pointer: 0, top: true });
+        }
+      }
+    } else if (typeof schema !== "boolean") {
+      continue;
+    }
+    total += base.href.length + (top ? 0 : 1 + pointer);
+    if (!isObj(schema)) continue;
+    for (const keyword of ["$ref", "$recursiveRef", "$anchor"]) {
+      if (schema[keyword]) total += base.href.length + String(schema[keyword]).length;
+    }
+    for (const key in schema) {
+      if (ignoredKeyword[key]) continue;
+      const at = pointer + 1 + encodePointer(key).length;
+      const sub = schema[key];
+      if (Array.isArray(sub)) {
+        if (schemaArrayKeyword[key]) {
+          for (const [i, member] of sub.entries()) {
+            stack.push({ schema: member, base, pointer: at + 1 + String(i).length, top: false });
+          }
+        }
+      } else if (schemaMapKeyword[key]) {
+        for (const [name, member] of Object.entries(Object(sub) as Obj)) {
+          stack.push({ schema: member, base, pointer: at + 1 + encodePointer(name).length, top: false });
+        }
+      } else {
+        stack.push({ schema: sub, base, pointer: at, top: false });
+      }
+    }
   }
-  return validator;
+  return total;
 }

@@ -95,6 +95,25 @@ describe("recursive schemas and deep records (item 1)", () => {
 });
 
 describe("schema work that grew faster than the input (item 2)", () => {
+  it("accepts a 100,000-item enum and checks records against it", async () => {
+    const account = await createAccount();
+    const values = Array.from({ length: 100_000 }, (_, i) => i);
+    expect(JSON.stringify({ enum: values }).length).toBeGreaterThan(575_000);
+    const { schemaId, collectionId } = await validated(account, { properties: { n: { enum: values } } });
+    expect((await createIn(account, collectionId, { n: 99_999 })).status).toBe(200);
+    await expectMismatch(
+      await createIn(account, collectionId, { n: 100_000 }),
+      "Should be equal to one of the allowed values",
+      schemaId,
+    );
+  });
+
+  it("refuses a 100,000-item enum with one repeated value as invalid (uniqueItems of the meta-schema)", async () => {
+    const account = await createAccount();
+    const values = [...Array.from({ length: 100_000 }, (_, i) => i), 12_345];
+    await expectError(await createSchema(account, { enum: values }), 400, "Invalid JSON Schema");
+  });
+
   it("checks uniqueItems of a 169 KB array, and names the pair Ajv v6 names", async () => {
     const account = await createAccount({ plan: "pro" });
     const { schemaId, collectionId } = await validated(account, {

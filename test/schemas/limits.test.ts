@@ -1,17 +1,87 @@
 import { describe, expect, it } from "vitest";
-import { BASE_STEPS, budgetFor, MAX_NESTED_CHECKS, STEPS_PER_UNIT, sizeUnits } from "../../src/schemas/limits";
-import { compileSchema } from "../../src/schemas/validator";
+import {
+  BASE_STEPS,
+  budgetFor,
+  MAX_NESTED_CHECKS,
+  MAX_PATTERN_STATES_PER_SCHEMA,
+  MAX_SCHEMA_DEPTH,
+  MAX_SCHEMA_VALUES,
+  STEPS_PER_UNIT,
+  sizeUnits,
+} from "../../src/schemas/limits";
+import { MAX_PATTERN_STATES } from "../../src/schemas/linear-regex";
+import { compileSchema, InvalidSchemaError } from "../../src/schemas/validator";
 
 // The bounds of src/schemas/limits.ts, each shown on both sides. Nothing here measures time: an
 // unbounded case would simply not finish.
 
 const D2020 = "https://json-schema.org/draft/2020-12/schema";
 
+/** `levels` objects inside each other, each the `not` of the one outside. */
+function notChain(levels: number): Record<string, unknown> {
+  let schema: Record<string, unknown> = {};
+  for (let i = 1; i < levels; i++) schema = { not: schema };
+  return schema;
+}
+
 function nestedRecord(levels: number, leaf: unknown = {}): unknown {
   let value = leaf;
   for (let i = 0; i < levels; i++) value = { a: value };
   return value;
 }
+
+const refuses = (schema: unknown): void => {
+  expect(() => compileSchema(schema)).toThrow(InvalidSchemaError);
+};
+
+describe("schema documents", () => {
+  it(`compiles one nested ${MAX_SCHEMA_DEPTH} levels deep and refuses one level more`, () => {
+    expect(compileSchema(notChain(MAX_SCHEMA_DEPTH)).validate(1)).toBe(
+      MAX_SCHEMA_DEPTH % 2 === 0 ? "Should NOT be valid" : null,
+    );
+    refuses(notChain(MAX_SCHEMA_DEPTH + 1));
+  });
+
+  it(`refuses one with more than ${MAX_SCHEMA_VALUES} JSON values, before checking it`, () => {
+    refuses({ enum: Array.from({ length: MAX_SCHEMA_VALUES }, (_, i) => i) });
+  });
+
+  it("compiles a 100,000-item enum and checks 10,000 values against it within the record's budget", () => {
+    const check = compileSchema({ items: { enum: Array.from({ length: 100_000 }, (_, i) => `v${i}`) } });
+    expect(check.validate(Array.from({ length: 10_000 }, (_, i) => `v${i * 7}`))).toBeNull();
+    expect(check.validate(["v1", "w"])).toBe("Should be equal to one of the allowed values");
+  });
+
+  it("refuses one whose subschema URIs would grow with the square of its depth", () => {
+    // 40 levels of 8 KB property names above 2,000 subschemas: about 640 million characters of URIs.
+    let schema: Record<string, unknown> = {
+      properties: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`p${i}`, {}])),
+    };
+    for (let i = 0; i < 40; i++) schema = { properties: { [`${i}`.padEnd(8192, "k")]: schema } };
+    refuses(schema);
+  });
+
+  it("compiles one with 20,000 plain subschemas", () => {
+    const properties = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`p${i}`, { type: "integer" }]));
+    expect(compileSchema({ properties }).validate({ p19999: "x" })).toBe("Should be integer");
+  });
+
+  it("follows a chain of 10,000 $refs through $defs, which used to exhaust the stack", () => {
+    const $defs: Record<string, unknown> = { d10000: { type: "string" } };
+    for (let i = 0; i < 10_000; i++) $defs[`d${i}`] = { $ref: `#/$defs/d${i + 1}` };
+    const check = compileSchema({ $schema: D2020, $defs, $ref: "#/$defs/d0" });
+    expect(check.validate("x")).toBeNull();
+    expect(check.validate(1)).toBe("Should be string");
+  });
+
+  it(`refuses patterns whose automata add up to more than ${MAX_PATTERN_STATES_PER_SCHEMA} states`, () => {
+    const each = MAX_PATTERN_STATES - 100;
+    const count = Math.floor(MAX_PATTERN_STATES_PER_SCHEMA / each) + 1;
+    const patterns = Array.from({ length: count }, (_, i) => ({ pattern: `${"x".repeat(i)}a{${each}}` }));
+    expect(() => compileSchema(patterns[0])).not.toThrow();
+    refuses({ anyOf: patterns });
+  });
+});
 
 describe("records", () => {
   const recursive = compileSchema({ properties: { a: { $ref: "#" } } });
