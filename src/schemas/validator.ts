@@ -1,43 +1,56 @@
 /**
  * JSON Schema documents for collections (API contract §5.4).
  *
- * Whether a record is valid is decided by @cfworker/json-schema, because Workers cannot run Ajv's
- * generated code and cfworker follows the drafts closely. The message, though, has to be the one
- * Ajv v6 (allErrors: false) puts first, as JSONBin.io reports it, and cfworker orders and words its
- * errors differently. So once a record is known to be invalid, `FirstError` walks the schema again
- * in Ajv v6's keyword order and words the error as Ajv v6 does.
+ * Workers cannot run Ajv's generated code, and the message has to be the one Ajv v6
+ * (allErrors: false) puts first, as JSONBin.io reports it. So a record is checked by our own walk
+ * of the schema in Ajv v6's keyword order (`FirstError`, ./ajv-v6-wording), which words the first
+ * error as Ajv v6 does; a record without one is valid. @cfworker/json-schema, which follows the
+ * drafts closely, supplies `$ref` resolution (dereference), the format checks and string lengths,
+ * and where it reads a keyword differently from Ajv v6 the walk follows it.
  *
- * Where the result knowingly differs from Ajv v6:
- * - A missing required property is named as written. Ajv v6, with its default options, prints it as
- *   a JavaScript accessor ('.name', "['my-key']") whenever the property has no schema under
- *   `properties`.
- * - Validity always follows cfworker, so the outcome differs from Ajv v6 where the two libraries
- *   disagree: format checks (cfworker's "full" formats against Ajv's "fast" ones), multipleOf on
- *   decimals (exact here, floating-point division in Ajv), `type` next to a draft-4/7 `$ref` (ignored
- *   here, checked by Ajv), unknown formats (ignored here, a compile error in Ajv), and patterns
- *   (compiled with the `u` flag here).
- * - Ajv v6 does not know drafts 2019-09 and 2020-12. Their keywords are checked in the group Ajv
- *   would have put them in, with Ajv v8's wording turned back into v6 style ("must" -> "should").
+ * Where the result knowingly differs from Ajv v6 (see ./ajv-v6-wording for the wording):
+ * - Validity follows cfworker where the two libraries disagree: format checks (cfworker's "full"
+ *   formats against Ajv's "fast" ones), multipleOf on decimals (exact here, floating-point division
+ *   in Ajv), `type` next to a draft-4/7 `$ref` (ignored here, checked by Ajv), unknown formats
+ *   (ignored here, a compile error in Ajv), and patterns (`u` flag here).
+ * - Patterns run on a linear-time engine (./linear-regex), which refuses backreferences and inline
+ *   modifiers; a schema using them is invalid. Ajv's V8 regexes accept them, and take exponential
+ *   time on patterns such as `^(a+)+$`.
+ * - Schemas and records beyond the bounds in ./limits are refused instead of being worked on for
+ *   as long as they take.
  *
  * And from the drafts themselves:
  * - `format` is asserted in every draft, as Ajv and cfworker do; 2019-09 and 2020-12 only annotate.
  * - `$dynamicRef` is resolved statically (cfworker does not implement it); inside one document that
  *   only differs when an inner schema resource redefines the same dynamic anchor.
+ * - unevaluatedProperties and unevaluatedItems count what valid in-place subschemas evaluated, as
+ *   the drafts say (cfworker also lets such a subschema see what its parent evaluated before it),
+ *   and, as in cfworker, `contains` counts as evaluating the items it matches in 2019-09 too.
  * - A `$ref` loop that never leaves the instance (`{"$ref": "#"}`) makes the document invalid.
  */
 import {
-  deepCompareStrict,
   dereference,
-  format as formats,
-  type OutputUnit,
-  validate as runValidator,
+  encodePointer,
+  ignoredKeyword,
   type Schema,
-  ucs2length,
-  type ValidationResult,
-  Validator,
+  schemaArrayKeyword,
+  schemaMapKeyword,
 } from "@cfworker/json-schema";
+import { capitalise, FirstError } from "./ajv-v6-wording";
+import { type Compiled, isObj, type Obj, recursiveTarget, refTarget, siblingsOfRefIgnored } from "./compiled";
+import {
+  budgetFor,
+  MAX_PATTERN_STATES_PER_SCHEMA,
+  MAX_SCHEMA_DEPTH,
+  MAX_SCHEMA_URI_CHARS,
+  MAX_SCHEMA_VALUES,
+  META_STEPS_PER_UNIT,
+  ValidationLimit,
+} from "./limits";
+import { CacheAllowance, compilePattern } from "./linear-regex";
+import { META_SCHEMAS, type SchemaDraft } from "./meta-schemas";
 
-export type SchemaDraft = "4" | "7" | "2019-09" | "2020-12";
+export type { SchemaDraft } from "./meta-schemas";
 
 export class InvalidSchemaError extends Error {
   constructor() {
@@ -56,26 +69,16 @@ export interface SchemaCheck {
 export function compileSchema(schema: unknown): SchemaCheck {
   if (!isObj(schema)) throw new InvalidSchemaError();
   const draft = draftOf(schema.$schema);
-  let compiled: Compiled;
+  let walk: FirstError;
   try {
-    compiled = compile(schema, draft);
+    walk = compile(schema, draft, metaSchema(draft));
   } catch (error) {
     if (error instanceof InvalidSchemaError) throw error;
     // Whatever a document can make throw here (values JSON cannot hold, $ids or $refs that are
-    // not URLs, duplicate $ids, nesting deep enough to exhaust the stack) makes it unusable.
+    // not URLs, duplicate $ids, property names encodeURI refuses) makes it unusable.
     throw new InvalidSchemaError();
   }
-  return { draft, validate: (record) => check(compiled, record) };
-}
-
-type Obj = Record<string, unknown>;
-
-interface Compiled {
-  readonly draft: SchemaDraft;
-  readonly root: Obj;
-  /** Every schema and anchor of the document by absolute URI, as cfworker resolves `$ref`s. */
-  readonly lookup: Record<string, Schema | boolean>;
-  readonly patterns: Map<string, RegExp>;
+  return { draft, validate: (record) => check(walk, record) };
 }
 
 const DRAFT_URI = /^https?:\/\/json-schema\.org\/(draft-04|draft-07|draft\/2019-09|draft\/2020-12)\/schema#?$/;
@@ -98,22 +101,65 @@ function draftOf(uri: unknown): SchemaDraft {
 /** Not a URL any document could mean, so a `$ref` can only reach this document by fragment or $id. */
 const BASE_URI = new URL("https://schema.edgebin.invalid/root.json");
 
-function compile(input: Obj, draft: SchemaDraft): Compiled {
+/** The walk for `input`; `meta` checks it against its draft's meta-schema (none for those themselves). */
+function compile(input: Obj, draft: SchemaDraft, meta: FirstError | null): FirstError {
+  checkSize(input);
   // A private copy: dereference() annotates the schema objects and prepare() rewrites a few keywords.
   const root = JSON.parse(JSON.stringify(input)) as Obj;
-  if (!metaValidator(draft).validate(root).valid) throw new InvalidSchemaError();
+  if (meta !== null && !conforms(meta, root)) throw new InvalidSchemaError();
 
-  const nodes = subschemas(root);
-  const patterns = new Map<string, RegExp>();
-  for (const node of nodes) prepare(node, draft, patterns);
+  const nodes = subschemas([root], new Set());
+  for (const node of nodes) prepare(node, draft);
 
+  if (urisLength(root) > MAX_SCHEMA_URI_CHARS) throw new InvalidSchemaError();
   const lookup: Record<string, Schema | boolean> = Object.create(null);
   dereference(root as Schema, lookup, BASE_URI);
   if (draft === "2020-12") for (const node of nodes) addDynamicAnchor(node, lookup);
-  for (const node of nodes) checkReferences(node, draft, lookup);
-  rejectInPlaceCycles(nodes, draft, lookup);
 
-  return { draft, root, lookup, patterns };
+  const reachable = withReferenced(nodes, lookup);
+  const patterns: Compiled["patterns"] = new Map();
+  const allowance = new CacheAllowance();
+  let states = 0;
+  for (const node of reachable) {
+    checkReferences(node, draft, lookup);
+    states += addPatterns(node, patterns, allowance);
+    if (states > MAX_PATTERN_STATES_PER_SCHEMA) throw new InvalidSchemaError();
+  }
+  rejectInPlaceCycles(reachable, draft, lookup);
+  return new FirstError({ draft, root, lookup, patterns }, reachable);
+}
+
+/** MAX_SCHEMA_DEPTH and MAX_SCHEMA_VALUES, measured without recursion before anything else runs. */
+function checkSize(input: unknown): void {
+  let values = 0;
+  const stack: Array<[unknown, number]> = [[input, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (++values > MAX_SCHEMA_VALUES) throw new InvalidSchemaError();
+    if (typeof value !== "object" || value === null) continue;
+    if (depth > MAX_SCHEMA_DEPTH) throw new InvalidSchemaError();
+    for (const member of Object.values(value)) stack.push([member, depth + 1]);
+  }
+}
+
+function conforms(meta: FirstError, schema: Obj): boolean {
+  try {
+    return meta.find(schema, budgetFor(schema, META_STEPS_PER_UNIT)) === null;
+  } catch (error) {
+    if (error instanceof ValidationLimit) return false;
+    throw error;
+  }
+}
+
+const metaSchemas = new Map<SchemaDraft, FirstError>();
+
+function metaSchema(draft: SchemaDraft): FirstError {
+  let walk = metaSchemas.get(draft);
+  if (walk === undefined) {
+    walk = compile(META_SCHEMAS[draft], draft, null);
+    metaSchemas.set(draft, walk);
+  }
+  return walk;
 }
 
 const SUBSCHEMA_KEYWORDS = [
@@ -140,49 +186,73 @@ const SUBSCHEMA_MAP_KEYWORDS = [
   "properties",
 ] as const;
 
-/** Schema objects in schema positions only: values under `const`, `enum` or unknown keywords are data. */
-function subschemas(root: Obj): Obj[] {
+/**
+ * Schema objects in schema positions under `roots` (themselves included) that are not in `known`,
+ * which grows by them: values under `const`, `enum` or unknown keywords are data.
+ */
+function subschemas(roots: readonly unknown[], known: Set<Obj>): Obj[] {
   const found: Obj[] = [];
-  const visit = (node: unknown): void => {
-    if (!isObj(node)) return;
+  const stack = [...roots].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isObj(node) || known.has(node)) continue;
+    known.add(node);
     found.push(node);
-    for (const key of SUBSCHEMA_KEYWORDS) visit(node[key]);
+    const children: unknown[] = [];
+    for (const key of SUBSCHEMA_KEYWORDS) children.push(node[key]);
     for (const key of SUBSCHEMA_LIST_KEYWORDS) {
       const list = node[key];
-      if (Array.isArray(list)) list.forEach(visit);
+      if (Array.isArray(list)) children.push(...list);
     }
     for (const key of SUBSCHEMA_MAP_KEYWORDS) {
       const map = node[key];
-      if (isObj(map)) Object.values(map).forEach(visit);
+      if (isObj(map)) children.push(...Object.values(map));
     }
-  };
-  visit(root);
+    // Reversed onto the stack, so the document order of the recursive version is kept.
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return found;
 }
 
-function prepare(node: Obj, draft: SchemaDraft, patterns: Map<string, RegExp>): void {
-  // Unknown formats are meant to be ignored, but cfworker looks format names up on a plain object:
-  // "__proto__" or "__defineGetter__" would make it throw on every record.
-  if (typeof node.format === "string" && !Object.hasOwn(formats, node.format)) delete node.format;
-  // cfworker compiles patterns with the `u` flag on every record; one that does not compile would
-  // throw then, so it has to fail here instead. Draft 4's meta-schema does not check these keys.
-  if (typeof node.pattern === "string") addPattern(node.pattern, patterns);
-  if (isObj(node.patternProperties)) {
-    for (const source of Object.keys(node.patternProperties)) addPattern(source, patterns);
+/** `nodes` and every schema object a `$ref` or `$recursiveRef` leads to, with theirs. */
+function withReferenced(nodes: Obj[], lookup: Record<string, Schema | boolean>): Obj[] {
+  const known = new Set(nodes);
+  const all = [...nodes];
+  for (let i = 0; i < all.length; i++) {
+    const node = all[i]!;
+    all.push(...subschemas([refTarget(node, lookup), recursiveTarget(node, lookup)], known));
   }
+  return all;
+}
+
+function prepare(node: Obj, draft: SchemaDraft): void {
   // cfworker ignores $dynamicRef; its static target is what it means in a single document.
   if (draft === "2020-12" && node.$dynamicRef !== undefined && node.$ref === undefined) {
     node.$ref = node.$dynamicRef;
   }
 }
 
-function addPattern(source: string, patterns: Map<string, RegExp>): void {
-  if (patterns.has(source)) return;
-  try {
-    patterns.set(source, new RegExp(source, "u"));
-  } catch {
-    throw new InvalidSchemaError();
+/**
+ * Patterns compile here, so one that cannot is an invalid schema rather than an error on every
+ * record: first as V8 compiles them with the `u` flag (the syntax), then for the linear engine.
+ * Draft 4's meta-schema does not check these keys. Returns the automata states added.
+ */
+function addPatterns(node: Obj, patterns: Compiled["patterns"], allowance: CacheAllowance): number {
+  const sources = isObj(node.patternProperties) ? Object.keys(node.patternProperties) : [];
+  if (typeof node.pattern === "string") sources.push(node.pattern);
+  let states = 0;
+  for (const source of sources) {
+    if (patterns.has(source)) continue;
+    try {
+      new RegExp(source, "u");
+      const pattern = compilePattern(source, allowance);
+      patterns.set(source, pattern);
+      states += pattern.size;
+    } catch {
+      throw new InvalidSchemaError();
+    }
   }
+  return states;
 }
 
 /** A $dynamicAnchor is also a plain anchor, which cfworker does not register. */
@@ -207,32 +277,34 @@ function checkReferences(node: Obj, draft: SchemaDraft, lookup: Record<string, S
   }
 }
 
-function refTarget(node: Obj, lookup: Record<string, Schema | boolean>): Schema | boolean | undefined {
-  if (typeof node.$ref !== "string") return undefined;
-  const uri = node.__absolute_ref__;
-  return lookup[typeof uri === "string" ? uri : node.$ref];
-}
-
-function recursiveTarget(node: Obj, lookup: Record<string, Schema | boolean>): Schema | boolean | undefined {
-  const uri = node.__absolute_recursive_ref__;
-  return typeof uri === "string" ? lookup[uri] : undefined;
-}
-
 /**
  * A loop of references through keywords that apply to the same instance (`{"$ref": "#"}`,
- * `{"anyOf": [{"$ref": "#"}]}`) never reaches a base case: cfworker evaluates every branch, so any
- * record would exhaust the stack. Loops through properties or items end with the record's depth.
+ * `{"anyOf": [{"$ref": "#"}]}`) never reaches a base case: every record would run into
+ * MAX_NESTED_CHECKS. Loops through properties or items end with the record's depth.
  */
 function rejectInPlaceCycles(nodes: Obj[], draft: SchemaDraft, lookup: Record<string, Schema | boolean>): void {
   const state = new Map<Obj, "open" | "done">();
-  const visit = (node: unknown): void => {
-    if (!isObj(node) || state.get(node) === "done") return;
-    if (state.get(node) === "open") throw new InvalidSchemaError();
-    state.set(node, "open");
-    for (const next of inPlaceApplicators(node, draft, lookup)) visit(next);
-    state.set(node, "done");
-  };
-  nodes.forEach(visit);
+  for (const start of nodes) {
+    if (state.has(start)) continue;
+    // Depth-first without recursion: a node stays "open" while its successors are on the stack.
+    const stack: Array<{ node: Obj; next: unknown[] }> = [];
+    const enter = (node: unknown): void => {
+      if (!isObj(node) || state.get(node) === "done") return;
+      if (state.get(node) === "open") throw new InvalidSchemaError();
+      state.set(node, "open");
+      stack.push({ node, next: inPlaceApplicators(node, draft, lookup).reverse() });
+    };
+    enter(start);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next.length > 0) {
+        enter(top.next.pop());
+      } else {
+        state.set(top.node, "done");
+        stack.pop();
+      }
+    }
+  }
 }
 
 function inPlaceApplicators(node: Obj, draft: SchemaDraft, lookup: Record<string, Schema | boolean>): unknown[] {
@@ -254,961 +326,71 @@ function inPlaceApplicators(node: Obj, draft: SchemaDraft, lookup: Record<string
   return next;
 }
 
-function siblingsOfRefIgnored(draft: SchemaDraft): boolean {
-  return draft === "4" || draft === "7";
-}
-
-function check(compiled: Compiled, record: unknown): string | null {
-  let outcome: ValidationResult | undefined;
+function check(walk: FirstError, record: unknown): string | null {
   try {
-    outcome = runValidator(record, compiled.root as Schema, compiled.draft, compiled.lookup, true);
-  } catch {
-    // cfworker throws on values JSON cannot hold and, through encodeURI, on property names with
-    // lone surrogates. FirstError handles both, so its answer stands in for the verdict.
-    outcome = undefined;
+    const message = walk.find(record, budgetFor(record));
+    return message === null ? null : capitalise(message);
+  } catch (error) {
+    if (error instanceof ValidationLimit) return `Record ${error.message}`;
+    throw error;
   }
-  if (outcome?.valid === true) return null;
-  const message =
-    new FirstError(compiled).of(compiled.root, record, { composite: false, recursiveAnchor: null }) ??
-    (outcome === undefined ? null : fallbackMessage(outcome.errors));
-  return message === null ? null : capitalise(message);
 }
 
 /**
- * Only reached if FirstError finds nothing wrong with a record cfworker rejects, which would be a
- * disagreement between the two: report cfworker's innermost first error rather than nothing.
+ * The characters of the URIs dereference() builds for `root` (see MAX_SCHEMA_URI_CHARS), counted
+ * by walking the document as it does, in the same keywords, without building them.
  */
-function fallbackMessage(units: OutputUnit[]): string {
-  // A unit's subschema errors follow it and sit below it, except a false schema's, which cfworker
-  // locates at the instance instead.
-  let index = 0;
-  while (units[index + 1]?.keywordLocation.startsWith(`${units[index]?.keywordLocation}/`)) index += 1;
-  const unit = units[index];
-  if (unit === undefined) return "should be valid";
-  const next = units[index + 1];
-  if (next?.keyword === "false" && next.instanceLocation !== unit.instanceLocation) {
-    switch (unit.keyword) {
-      case "additionalProperties":
-        return "should NOT have additional properties";
-      case "unevaluatedProperties":
-        return "should NOT have unevaluated properties";
-      case "additionalItems":
-      case "unevaluatedItems":
-        return `should NOT have more than ${next.instanceLocation.split("/").pop()} items`;
-    }
-  }
-  if (unit.keyword === "false" || next?.keyword === "false") return "boolean schema is false";
-  const expected = unit.keyword === "type" ? /Expected "(.*)"\.$/.exec(unit.error)?.[1] : undefined;
-  if (expected !== undefined) return `should be ${expected.split('", "').join(",")}`;
-  const missing = unit.keyword === "required" ? /property "(.*)"\.$/.exec(unit.error)?.[1] : undefined;
-  if (missing !== undefined) return `should have required property '${missing}'`;
-  return unit.error.replace(/\.$/, "");
-}
-
-function capitalise(message: string): string {
-  const worded = message.startsWith("must ") ? `should ${message.slice("must ".length)}` : message;
-  return worded.charAt(0).toUpperCase() + worded.slice(1);
-}
-
-/** Ajv v6 checks keywords in these groups, in this order, each only for data of the group's type. */
-type Group = "number" | "string" | "array" | "object";
-
-const GROUP_ORDER: readonly Group[] = ["number", "string", "array", "object"];
-
-const GROUP_KEYWORDS: Readonly<Record<Group, readonly string[]>> = {
-  number: ["maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "multipleOf", "format"],
-  string: ["maxLength", "minLength", "pattern", "format"],
-  array: ["maxItems", "minItems", "items", "prefixItems", "contains", "uniqueItems"],
-  object: [
-    "maxProperties",
-    "minProperties",
-    "required",
-    "dependencies",
-    "dependentRequired",
-    "dependentSchemas",
-    "propertyNames",
-    "properties",
-    "additionalProperties",
-    "patternProperties",
-  ],
-};
-
-/** Ajv v6 skips subschemas with none of these ("empty" ones), which decides a few orderings. */
-const RULE_KEYWORDS: ReadonlySet<string> = new Set([
-  "type",
-  "$comment",
-  "$ref",
-  "$recursiveRef",
-  "const",
-  "enum",
-  "not",
-  "anyOf",
-  "oneOf",
-  "allOf",
-  "if",
-  "unevaluatedItems",
-  "unevaluatedProperties",
-  ...Object.values(GROUP_KEYWORDS).flat(),
-]);
-
-interface Scope {
-  /**
-   * Inside anyOf, oneOf, not, contains, propertyNames or an `if` condition. Ajv v6 then collects
-   * errors instead of returning the first one, which changes what `contains` reports first.
-   */
-  readonly composite: boolean;
-  /** The outermost schema with `$recursiveAnchor: true` on the way here, for `$recursiveRef`. */
-  readonly recursiveAnchor: Obj | null;
-}
-
-/**
- * Finds the error Ajv v6 would list first. With allErrors: false Ajv stops at the first failing
- * keyword, except inside anyOf, oneOf, `if`/`then`/`else` and propertyNames, where the failing
- * subschema's errors come before the keyword's own. So the message for a failing anyOf is its
- * first branch's, and "should match some schema in anyOf", "should match "then" schema" and
- * "property name '…' is invalid" are never the first error.
- */
-class FirstError {
-  private readonly compiled: Compiled;
-
-  constructor(compiled: Compiled) {
-    this.compiled = compiled;
-  }
-
-  of(node: unknown, data: unknown, scope: Scope): string | null {
-    if (!isObj(node)) return node === false ? "boolean schema is false" : null;
-    if (scope.recursiveAnchor === null && node.$recursiveAnchor === true) {
-      scope = { ...scope, recursiveAnchor: node };
-    }
-    if (node.$ref !== undefined && siblingsOfRefIgnored(this.compiled.draft)) {
-      return this.of(refTarget(node, this.compiled.lookup), data, scope);
-    }
-
-    // Ajv v6 checks `type` up front, unless the type has a keyword group this schema uses: then the
-    // check waits for that group's turn, after any earlier group's errors.
-    const types = typeList(node.type);
-    let deferredType: Group | undefined;
-    if (types !== undefined) {
-      const only = types.length === 1 ? types[0] : undefined;
-      if (only !== undefined && isGroup(only) && usesGroup(node, only)) deferredType = only;
-      else if (!types.some((type) => hasType(data, type))) return `should be ${types.join(",")}`;
-    }
-
-    for (const group of GROUP_ORDER) {
-      if (!usesGroup(node, group)) continue;
-      if (hasType(data, group)) {
-        const error = this.group(group, node, data, scope);
-        if (error !== null) return error;
-      } else if (deferredType === group) {
-        return `should be ${group}`;
-      }
-    }
-    return this.applicators(node, data, scope) ?? this.unevaluated(node, data, scope);
-  }
-
-  private group(group: Group, node: Obj, data: unknown, scope: Scope): string | null {
-    switch (group) {
-      case "number":
-        return numberError(node, data as number);
-      case "string":
-        return this.stringError(node, data as string);
-      case "array":
-        return this.arrayError(node, data as unknown[], scope);
-      case "object":
-        return this.objectError(node, data as Obj, scope);
-    }
-  }
-
-  private stringError(node: Obj, text: string): string | null {
-    const { maxLength, minLength, pattern, format } = node;
-    const length = typeof maxLength === "number" || typeof minLength === "number" ? ucs2length(text) : 0;
-    if (typeof maxLength === "number" && length > maxLength) {
-      return `should NOT be longer than ${maxLength} characters`;
-    }
-    if (typeof minLength === "number" && length < minLength) {
-      return `should NOT be shorter than ${minLength} characters`;
-    }
-    if (typeof pattern === "string" && !this.regex(pattern).test(text)) {
-      return `should match pattern "${pattern}"`;
-    }
-    if (typeof format === "string" && Object.hasOwn(formats, format)) {
-      const conforms = formats[format];
-      if (conforms !== undefined && !conforms(text)) return `should match format "${format}"`;
-    }
-    return null;
-  }
-
-  private arrayError(node: Obj, list: unknown[], scope: Scope): string | null {
-    const { maxItems, minItems } = node;
-    if (typeof maxItems === "number" && list.length > maxItems) {
-      return `should NOT have more than ${maxItems} items`;
-    }
-    if (typeof minItems === "number" && list.length < minItems) {
-      return `should NOT have fewer than ${minItems} items`;
-    }
-    return this.itemsError(node, list, scope) ?? this.containsError(node, list, scope) ?? uniqueItemsError(node, list);
-  }
-
-  private itemsError(node: Obj, list: unknown[], scope: Scope): string | null {
-    // Draft 2020-12's prefixItems/items pair plays the part of the older items-array/additionalItems.
-    const { prefixItems, items } = node;
-    const tuple = Array.isArray(prefixItems) ? prefixItems : Array.isArray(items) ? items : undefined;
-    const rest = Array.isArray(prefixItems)
-      ? Array.isArray(items)
-        ? undefined
-        : items
-      : Array.isArray(items)
-        ? node.additionalItems
-        : items;
-
-    if (tuple === undefined) {
-      return hasRules(rest) ? this.firstOf(list, () => rest, scope) : null;
-    }
-    // Ajv v6 checks the length against `additionalItems: false` before any item.
-    if (rest === false && list.length > tuple.length) {
-      return `should NOT have more than ${tuple.length} items`;
-    }
-    const head = list.slice(0, tuple.length);
-    const error = this.firstOf(head, (index) => tuple[index], scope);
-    if (error !== null || !isObj(rest) || !hasRules(rest)) return error;
-    return this.firstOf(list.slice(tuple.length), () => rest, scope);
-  }
-
-  private containsError(node: Obj, list: unknown[], scope: Scope): string | null {
-    const { contains, minContains, maxContains } = node;
-    if (contains === undefined) return null;
-    const counted = typeof minContains === "number" || typeof maxContains === "number";
-    let matches = 0;
-    let firstItemError: string | null = null;
-    for (const item of list) {
-      const error = this.of(contains, item, { ...scope, composite: true });
-      if (error === null) {
-        matches += 1;
-        if (!counted) break;
-      } else {
-        firstItemError ??= error;
-      }
-    }
-    const least = typeof minContains === "number" ? minContains : 1;
-    const most = typeof maxContains === "number" ? maxContains : undefined;
-    if (matches >= least && (most === undefined || matches <= most)) return null;
-    if (!counted) {
-      // Ajv v6 keeps the items' errors ahead of its own only when collecting errors.
-      return scope.composite && firstItemError !== null ? firstItemError : "should contain a valid item";
-    }
-    return most === undefined
-      ? `should contain at least ${least} valid item(s)`
-      : `should contain at least ${least} and no more than ${most} valid item(s)`;
-  }
-
-  private objectError(node: Obj, object: Obj, scope: Scope): string | null {
-    const keys = Object.keys(object);
-    const { maxProperties, minProperties, propertyNames } = node;
-    if (typeof maxProperties === "number" && keys.length > maxProperties) {
-      return `should NOT have more than ${maxProperties} properties`;
-    }
-    if (typeof minProperties === "number" && keys.length < minProperties) {
-      return `should NOT have fewer than ${minProperties} properties`;
-    }
-
-    // Ajv v6 leaves required properties that have a non-empty schema under `properties` to the
-    // properties pass below, so it reports those later than the others, in `properties` order.
-    const required = stringList(node.required);
-    const properties = isObj(node.properties) ? node.properties : undefined;
-    const checkedLater = (name: string): boolean =>
-      properties !== undefined &&
-      Object.hasOwn(properties, name) &&
-      isObj(properties[name]) &&
-      hasRules(properties[name]);
-    const missing = required.find((name) => !checkedLater(name) && !Object.hasOwn(object, name));
-    if (missing !== undefined) return `should have required property '${missing}'`;
-
-    const dependencies = isObj(node.dependencies) ? node.dependencies : {};
-    const error =
-      dependentRequiredError(dependencies, object) ??
-      this.dependentSchemaError(dependencies, object, scope) ??
-      dependentRequiredError(isObj(node.dependentRequired) ? node.dependentRequired : {}, object) ??
-      this.dependentSchemaError(isObj(node.dependentSchemas) ? node.dependentSchemas : {}, object, scope);
-    if (error !== null) return error;
-
-    if (hasRules(propertyNames)) {
-      const names = this.firstOf(keys, () => propertyNames, { ...scope, composite: true });
-      if (names !== null) return names;
-    }
-    return this.propertiesError(node, object, keys, new Set(required), scope);
-  }
-
-  private dependentSchemaError(map: Obj, object: Obj, scope: Scope): string | null {
-    for (const [property, dependent] of Object.entries(map)) {
-      if (Array.isArray(dependent) || !hasRules(dependent) || !Object.hasOwn(object, property)) {
-        continue;
-      }
-      const error = this.of(dependent, object, scope);
-      if (error !== null) return error;
-    }
-    return null;
-  }
-
-  private propertiesError(
-    node: Obj,
-    object: Obj,
-    keys: string[],
-    required: ReadonlySet<string>,
-    scope: Scope,
-  ): string | null {
-    const properties = isObj(node.properties) ? node.properties : {};
-    const patternProperties = isObj(node.patternProperties) ? node.patternProperties : {};
-    const patterns = Object.keys(patternProperties);
-    const additional = node.additionalProperties;
-
-    // Ajv v6 looks for additional properties before it validates any declared one.
-    if (additional === false || (isObj(additional) && Object.keys(additional).length > 0)) {
-      for (const key of keys) {
-        if (Object.hasOwn(properties, key)) continue;
-        if (patterns.some((source) => this.regex(source).test(key))) continue;
-        if (additional === false) return "should NOT have additional properties";
-        const error = this.of(additional, object[key], scope);
-        if (error !== null) return error;
-      }
-    }
-
-    for (const [name, subschema] of Object.entries(properties)) {
-      if (!hasRules(subschema)) continue;
-      if (!Object.hasOwn(object, name)) {
-        if (required.has(name)) return `should have required property '${name}'`;
-        continue;
-      }
-      const error = this.of(subschema, object[name], scope);
-      if (error !== null) return error;
-    }
-
-    for (const source of patterns) {
-      const subschema = patternProperties[source];
-      if (!hasRules(subschema)) continue;
-      const regex = this.regex(source);
-      for (const key of keys) {
-        if (!regex.test(key)) continue;
-        const error = this.of(subschema, object[key], scope);
-        if (error !== null) return error;
-      }
-    }
-    return null;
-  }
-
-  private applicators(node: Obj, data: unknown, scope: Scope): string | null {
-    const { lookup } = this.compiled;
-    if (node.$ref !== undefined) {
-      const error = this.of(refTarget(node, lookup), data, scope);
-      if (error !== null) return error;
-    }
-    if (node.$recursiveRef !== undefined) {
-      const target = recursiveTarget(node, lookup);
-      const dynamic = isObj(target) && target.$recursiveAnchor === true ? scope.recursiveAnchor : null;
-      const error = this.of(dynamic ?? target, data, scope);
-      if (error !== null) return error;
-    }
-    if (node.const !== undefined && !deepCompareStrict(data, node.const)) {
-      return "should be equal to constant";
-    }
-    if (Array.isArray(node.enum) && !node.enum.some((value) => deepCompareStrict(data, value))) {
-      return "should be equal to one of the allowed values";
-    }
-    const collecting: Scope = { ...scope, composite: true };
-    if (node.not !== undefined && this.of(node.not, data, collecting) === null) {
-      return "should NOT be valid";
-    }
-    if (Array.isArray(node.anyOf)) {
-      let first: string | undefined;
-      for (const branch of node.anyOf) {
-        const error = this.of(branch, data, collecting);
-        if (error === null) {
-          first = undefined;
-          break;
+function urisLength(root: Obj): number {
+  let total = 0;
+  // `pointer` is the length of the JSON pointer from the current base; `top` means it is empty.
+  const stack: Array<{ schema: unknown; base: URL; pointer: number; top: boolean }> = [
+    { schema: root, base: BASE_URI, pointer: 0, top: true },
+  ];
+  while (stack.length > 0 && total <= MAX_SCHEMA_URI_CHARS) {
+    const item = stack.pop()!;
+    const { schema, pointer, top } = item;
+    let { base } = item;
+    if (isObj(schema)) {
+      const id = schema.$id || schema.id;
+      if (id) {
+        const url = new URL(String(id), base.href);
+        if (url.hash.length > 1) {
+          total += url.href.length;
+        } else if (top) {
+          url.hash = "";
+          base = url;
+        } else {
+          // dereference() walks an embedded resource again from its own base, then goes on.
+          url.hash = "";
+          stack.push({ schema, base: url, pointer: 0, top: true });
         }
-        first ??= error;
       }
-      if (first !== undefined) return first;
+    } else if (typeof schema !== "boolean") {
+      continue;
     }
-    if (Array.isArray(node.oneOf)) {
-      // Ajv v6 stops at the second passing branch; errors of branches failing before it come first.
-      let first: string | undefined;
-      let passing = 0;
-      for (const branch of node.oneOf) {
-        const error = this.of(branch, data, collecting);
-        if (error !== null) first ??= error;
-        else if (++passing > 1) break;
+    total += base.href.length + (top ? 0 : 1 + pointer);
+    if (!isObj(schema)) continue;
+    for (const keyword of ["$ref", "$recursiveRef", "$anchor"]) {
+      if (schema[keyword]) total += base.href.length + String(schema[keyword]).length;
+    }
+    for (const key in schema) {
+      if (ignoredKeyword[key]) continue;
+      const at = pointer + 1 + encodePointer(key).length;
+      const sub = schema[key];
+      if (Array.isArray(sub)) {
+        if (schemaArrayKeyword[key]) {
+          for (const [i, member] of sub.entries()) {
+            stack.push({ schema: member, base, pointer: at + 1 + String(i).length, top: false });
+          }
+        }
+      } else if (schemaMapKeyword[key]) {
+        for (const [name, member] of Object.entries(Object(sub) as Obj)) {
+          stack.push({ schema: member, base, pointer: at + 1 + encodePointer(name).length, top: false });
+        }
+      } else {
+        stack.push({ schema: sub, base, pointer: at, top: false });
       }
-      if (passing !== 1) return first ?? "should match exactly one schema in oneOf";
     }
-    if (Array.isArray(node.allOf)) {
-      for (const branch of node.allOf) {
-        const error = hasRules(branch) ? this.of(branch, data, scope) : null;
-        if (error !== null) return error;
-      }
-    }
-    if (node.if !== undefined && (hasRules(node.then) || hasRules(node.else))) {
-      const branch = this.of(node.if, data, collecting) === null ? node.then : node.else;
-      const error = this.of(branch, data, scope);
-      if (error !== null) return error;
-    }
-    return null;
   }
-
-  /**
-   * Ajv v6 has no unevaluated* keywords; like Ajv v8 they come last. Which properties or items
-   * count as evaluated depends on annotations only cfworker tracks, so it is asked again for this
-   * schema alone and its report names the first offending property or item.
-   */
-  private unevaluated(node: Obj, data: unknown, scope: Scope): string | null {
-    const { unevaluatedProperties, unevaluatedItems } = node;
-    const applies =
-      (unevaluatedProperties !== undefined && isObj(data)) || (unevaluatedItems !== undefined && Array.isArray(data));
-    if (!applies) return null;
-    let units: OutputUnit[];
-    try {
-      const { draft, lookup } = this.compiled;
-      const anchor = scope.recursiveAnchor as Schema | null;
-      units = runValidator(data, node as Schema, draft, lookup, true, anchor).errors;
-    } catch {
-      return null;
-    }
-    const index = units.findIndex(
-      (unit) => unit.keywordLocation === "#/unevaluatedProperties" || unit.keywordLocation === "#/unevaluatedItems",
-    );
-    const unit = units[index];
-    // The unit after the keyword's own is its subschema's first, located at the offending member.
-    const member = topLevelMember(units[index + 1]?.instanceLocation);
-    if (unit === undefined || member === undefined) return null;
-    if (unit.keyword === "unevaluatedProperties") {
-      if (unevaluatedProperties === false) return "should NOT have unevaluated properties";
-      return this.of(unevaluatedProperties, (data as Obj)[member], scope);
-    }
-    const position = Number(member);
-    if (unevaluatedItems === false) return `should NOT have more than ${position} items`;
-    return this.of(unevaluatedItems, (data as unknown[])[position], scope);
-  }
-
-  /** The first error among `values`, each checked against the schema `schemaAt` gives for its index. */
-  private firstOf(values: readonly unknown[], schemaAt: (index: number) => unknown, scope: Scope): string | null {
-    for (const [index, value] of values.entries()) {
-      const schema = schemaAt(index);
-      if (!hasRules(schema)) continue;
-      const error = this.of(schema, value, scope);
-      if (error !== null) return error;
-    }
-    return null;
-  }
-
-  private regex(source: string): RegExp {
-    let regex = this.compiled.patterns.get(source);
-    if (regex === undefined) {
-      regex = new RegExp(source, "u");
-      this.compiled.patterns.set(source, regex);
-    }
-    return regex;
-  }
+  return total;
 }
-
-function numberError(node: Obj, value: number): string | null {
-  const error = limitError(node, value, true) ?? limitError(node, value, false);
-  if (error !== null) return error;
-  const { multipleOf } = node;
-  if (typeof multipleOf === "number" && !isMultipleOf(value, multipleOf)) {
-    return `should be multiple of ${multipleOf}`;
-  }
-  return null;
-}
-
-/** Ajv v6 folds each bound and its exclusive form into one check against the tighter of the two. */
-function limitError(node: Obj, value: number, upper: boolean): string | null {
-  const bound = node[upper ? "maximum" : "minimum"];
-  const exclusive = node[upper ? "exclusiveMaximum" : "exclusiveMinimum"];
-  let limit = typeof bound === "number" ? bound : undefined;
-  // Draft 4 spells an exclusive bound as a boolean next to the bound, later drafts as a number.
-  let strict = exclusive === true;
-  if (typeof exclusive === "number" && (limit === undefined || (upper ? exclusive <= limit : exclusive >= limit))) {
-    limit = exclusive;
-    strict = true;
-  }
-  if (limit === undefined) return null;
-  const within = upper ? (strict ? value < limit : value <= limit) : strict ? value > limit : value >= limit;
-  return within ? null : `should be ${upper ? "<" : ">"}${strict ? "" : "="} ${limit}`;
-}
-
-/** Exact on the decimal forms, as cfworker decides it: 0.3 is a multiple of 0.1. */
-function isMultipleOf(value: number, divisor: number): boolean {
-  const [digits, exponent] = decimal(value);
-  const [divisorDigits, divisorExponent] = decimal(divisor);
-  if (divisorDigits === 0n) return false;
-  const common = Math.min(exponent, divisorExponent);
-  const scaled = digits * 10n ** BigInt(exponent - common);
-  return scaled % (divisorDigits * 10n ** BigInt(divisorExponent - common)) === 0n;
-}
-
-/** |value| as digits × 10^exponent, from the shortest decimal that round-trips. */
-function decimal(value: number): [bigint, number] {
-  const [mantissa = "0", exponent = "0"] = Math.abs(value).toExponential().split("e");
-  const [whole = "0", fraction = ""] = mantissa.split(".");
-  return [BigInt(whole + fraction), Number(exponent) - fraction.length];
-}
-
-function uniqueItemsError(node: Obj, list: unknown[]): string | null {
-  if (node.uniqueItems !== true || list.length < 2) return null;
-  const pair = duplicatePair(node, list);
-  return pair === undefined
-    ? null
-    : `should NOT have duplicate items (items ## ${pair[0]} and ${pair[1]} are identical)`;
-}
-
-/**
- * The two indexes in the order Ajv v6 prints them. When `items` declares only scalar types Ajv
- * scans from the end with a lookup table ("## 1 and 0" for [1, 1]); otherwise it compares pairs,
- * the later index outermost ("## 0 and 1").
- */
-function duplicatePair(node: Obj, list: unknown[]): [number, number] | undefined {
-  const itemTypes = isObj(node.items) ? typeList(node.items.type) : undefined;
-  if (itemTypes !== undefined && !itemTypes.includes("object") && !itemTypes.includes("array")) {
-    const seen = new Map<string, number>();
-    for (let index = list.length - 1; index >= 0; index -= 1) {
-      const item = list[index];
-      if (!itemTypes.some((type) => hasType(item, type))) continue;
-      const key = `${typeof item}:${String(item)}`;
-      const later = seen.get(key);
-      if (later !== undefined) return [later, index];
-      seen.set(key, index);
-    }
-    return undefined;
-  }
-  // The pair Ajv's nested loops meet first: the last item with an equal one before it, and the
-  // nearest such one. Canonical text finds it in one pass instead of comparing every pair.
-  const lastSeen = new Map<string, number>();
-  let pair: [number, number] | undefined;
-  list.forEach((item, index) => {
-    const key = canonical(item);
-    const earlier = lastSeen.get(key);
-    if (earlier !== undefined) pair = [earlier, index];
-    lastSeen.set(key, index);
-  });
-  return pair;
-}
-
-/** JSON with sorted keys: equal exactly when the values are deeply equal. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (isObj(value)) {
-    const members = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`);
-    return `{${members.join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-function dependentRequiredError(map: Obj, object: Obj): string | null {
-  for (const [property, dependencies] of Object.entries(map)) {
-    if (!Array.isArray(dependencies) || !Object.hasOwn(object, property)) continue;
-    const names = stringList(dependencies);
-    if (names.every((name) => Object.hasOwn(object, name))) continue;
-    // Ajv v6 names every dependency, not only the missing ones.
-    const needed = names.length === 1 ? `property ${names[0]}` : `properties ${names.join(", ")}`;
-    return `should have ${needed} when property ${property} is present`;
-  }
-  return null;
-}
-
-/** The member named by an instance location one level below the root, e.g. "#/a~1b" -> "a/b". */
-function topLevelMember(location: string | undefined): string | undefined {
-  if (location === undefined || !location.startsWith("#/")) return undefined;
-  const segment = location.slice(2);
-  if (segment.includes("/")) return undefined;
-  try {
-    return decodeURIComponent(segment).replace(/~1/g, "/").replace(/~0/g, "~");
-  } catch {
-    return undefined;
-  }
-}
-
-function usesGroup(node: Obj, group: Group): boolean {
-  return GROUP_KEYWORDS[group].some((keyword) => node[keyword] !== undefined);
-}
-
-function isGroup(type: string): type is Group {
-  return type === "number" || type === "string" || type === "array" || type === "object";
-}
-
-function hasRules(node: unknown): boolean {
-  if (typeof node === "boolean") return !node;
-  return isObj(node) && Object.keys(node).some((keyword) => RULE_KEYWORDS.has(keyword));
-}
-
-function typeList(type: unknown): string[] | undefined {
-  if (typeof type === "string") return [type];
-  return Array.isArray(type) ? stringList(type) : undefined;
-}
-
-function hasType(data: unknown, type: string): boolean {
-  switch (type) {
-    case "null":
-      return data === null;
-    case "boolean":
-    case "string":
-    case "number":
-      return typeof data === type;
-    case "integer":
-      return typeof data === "number" && Number.isInteger(data);
-    case "array":
-      return Array.isArray(data);
-    case "object":
-      return isObj(data);
-    default:
-      return false;
-  }
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-const metaValidators = new Map<SchemaDraft, Validator>();
-
-function metaValidator(draft: SchemaDraft): Validator {
-  let validator = metaValidators.get(draft);
-  if (validator === undefined) {
-    validator = new Validator(META_SCHEMAS[draft] as Schema, draft, true);
-    metaValidators.set(draft, validator);
-  }
-  return validator;
-}
-
-// The official meta-schemas (json-schema.org) with annotations dropped. For 2019-09 and 2020-12 the
-// vocabulary meta-schemas are merged into one document and $recursiveRef / $dynamicRef become
-// plain "#" references, which is what they resolve to when checking an ordinary schema; cfworker
-// implements neither across documents.
-
-const META_04: Obj = {
-  definitions: {
-    schemaArray: { type: "array", minItems: 1, items: { $ref: "#" } },
-    positiveInteger: { type: "integer", minimum: 0 },
-    positiveIntegerDefault0: { $ref: "#/definitions/positiveInteger" },
-    simpleTypes: { enum: ["array", "boolean", "integer", "null", "number", "object", "string"] },
-    stringArray: { type: "array", items: { type: "string" }, minItems: 1, uniqueItems: true },
-  },
-  type: "object",
-  properties: {
-    id: { type: "string" },
-    $schema: { type: "string" },
-    title: { type: "string" },
-    description: { type: "string" },
-    default: {},
-    multipleOf: { type: "number", minimum: 0, exclusiveMinimum: true },
-    maximum: { type: "number" },
-    exclusiveMaximum: { type: "boolean" },
-    minimum: { type: "number" },
-    exclusiveMinimum: { type: "boolean" },
-    maxLength: { $ref: "#/definitions/positiveInteger" },
-    minLength: { $ref: "#/definitions/positiveIntegerDefault0" },
-    pattern: { type: "string", format: "regex" },
-    additionalItems: { anyOf: [{ type: "boolean" }, { $ref: "#" }] },
-    items: { anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }] },
-    maxItems: { $ref: "#/definitions/positiveInteger" },
-    minItems: { $ref: "#/definitions/positiveIntegerDefault0" },
-    uniqueItems: { type: "boolean" },
-    maxProperties: { $ref: "#/definitions/positiveInteger" },
-    minProperties: { $ref: "#/definitions/positiveIntegerDefault0" },
-    required: { $ref: "#/definitions/stringArray" },
-    additionalProperties: { anyOf: [{ type: "boolean" }, { $ref: "#" }] },
-    definitions: { type: "object", additionalProperties: { $ref: "#" } },
-    properties: { type: "object", additionalProperties: { $ref: "#" } },
-    patternProperties: { type: "object", additionalProperties: { $ref: "#" } },
-    dependencies: {
-      type: "object",
-      additionalProperties: { anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }] },
-    },
-    enum: { type: "array", minItems: 1, uniqueItems: true },
-    type: {
-      anyOf: [
-        { $ref: "#/definitions/simpleTypes" },
-        {
-          type: "array",
-          items: { $ref: "#/definitions/simpleTypes" },
-          minItems: 1,
-          uniqueItems: true,
-        },
-      ],
-    },
-    format: { type: "string" },
-    allOf: { $ref: "#/definitions/schemaArray" },
-    anyOf: { $ref: "#/definitions/schemaArray" },
-    oneOf: { $ref: "#/definitions/schemaArray" },
-    not: { $ref: "#" },
-  },
-  dependencies: { exclusiveMaximum: ["maximum"], exclusiveMinimum: ["minimum"] },
-};
-
-const META_07: Obj = {
-  definitions: {
-    schemaArray: { type: "array", minItems: 1, items: { $ref: "#" } },
-    nonNegativeInteger: { type: "integer", minimum: 0 },
-    nonNegativeIntegerDefault0: { $ref: "#/definitions/nonNegativeInteger" },
-    simpleTypes: { enum: ["array", "boolean", "integer", "null", "number", "object", "string"] },
-    stringArray: { type: "array", items: { type: "string" }, uniqueItems: true },
-  },
-  type: ["object", "boolean"],
-  properties: {
-    $id: { type: "string", format: "uri-reference" },
-    $schema: { type: "string", format: "uri" },
-    $ref: { type: "string", format: "uri-reference" },
-    $comment: { type: "string" },
-    title: { type: "string" },
-    description: { type: "string" },
-    default: true,
-    readOnly: { type: "boolean" },
-    writeOnly: { type: "boolean" },
-    examples: { type: "array", items: true },
-    multipleOf: { type: "number", exclusiveMinimum: 0 },
-    maximum: { type: "number" },
-    exclusiveMaximum: { type: "number" },
-    minimum: { type: "number" },
-    exclusiveMinimum: { type: "number" },
-    maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-    minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-    pattern: { type: "string", format: "regex" },
-    additionalItems: { $ref: "#" },
-    items: { anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }] },
-    maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-    minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-    uniqueItems: { type: "boolean" },
-    contains: { $ref: "#" },
-    maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-    minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-    required: { $ref: "#/definitions/stringArray" },
-    additionalProperties: { $ref: "#" },
-    definitions: { type: "object", additionalProperties: { $ref: "#" } },
-    properties: { type: "object", additionalProperties: { $ref: "#" } },
-    patternProperties: {
-      type: "object",
-      additionalProperties: { $ref: "#" },
-      propertyNames: { format: "regex" },
-    },
-    dependencies: {
-      type: "object",
-      additionalProperties: { anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }] },
-    },
-    propertyNames: { $ref: "#" },
-    const: true,
-    enum: { type: "array", items: true, minItems: 1, uniqueItems: true },
-    type: {
-      anyOf: [
-        { $ref: "#/definitions/simpleTypes" },
-        {
-          type: "array",
-          items: { $ref: "#/definitions/simpleTypes" },
-          minItems: 1,
-          uniqueItems: true,
-        },
-      ],
-    },
-    format: { type: "string" },
-    contentMediaType: { type: "string" },
-    contentEncoding: { type: "string" },
-    if: { $ref: "#" },
-    then: { $ref: "#" },
-    else: { $ref: "#" },
-    allOf: { $ref: "#/definitions/schemaArray" },
-    anyOf: { $ref: "#/definitions/schemaArray" },
-    oneOf: { $ref: "#/definitions/schemaArray" },
-    not: { $ref: "#" },
-  },
-};
-
-const META_2019_09: Obj = {
-  type: ["object", "boolean"],
-  properties: {
-    definitions: { type: "object", additionalProperties: { $ref: "#" } },
-    dependencies: {
-      type: "object",
-      additionalProperties: { anyOf: [{ $ref: "#" }, { $ref: "#/$defs/stringArray" }] },
-    },
-    $id: { type: "string", format: "uri-reference", pattern: "^[^#]*#?$" },
-    $schema: { type: "string", format: "uri" },
-    $anchor: { type: "string", pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$" },
-    $ref: { type: "string", format: "uri-reference" },
-    $recursiveRef: { type: "string", format: "uri-reference" },
-    $recursiveAnchor: { type: "boolean" },
-    $vocabulary: {
-      type: "object",
-      propertyNames: { type: "string", format: "uri" },
-      additionalProperties: { type: "boolean" },
-    },
-    $comment: { type: "string" },
-    $defs: { type: "object", additionalProperties: { $ref: "#" } },
-    additionalItems: { $ref: "#" },
-    unevaluatedItems: { $ref: "#" },
-    items: { anyOf: [{ $ref: "#" }, { $ref: "#/$defs/schemaArray" }] },
-    contains: { $ref: "#" },
-    additionalProperties: { $ref: "#" },
-    unevaluatedProperties: { $ref: "#" },
-    properties: { type: "object", additionalProperties: { $ref: "#" } },
-    patternProperties: {
-      type: "object",
-      additionalProperties: { $ref: "#" },
-      propertyNames: { format: "regex" },
-    },
-    dependentSchemas: { type: "object", additionalProperties: { $ref: "#" } },
-    propertyNames: { $ref: "#" },
-    if: { $ref: "#" },
-    then: { $ref: "#" },
-    else: { $ref: "#" },
-    allOf: { $ref: "#/$defs/schemaArray" },
-    anyOf: { $ref: "#/$defs/schemaArray" },
-    oneOf: { $ref: "#/$defs/schemaArray" },
-    not: { $ref: "#" },
-    multipleOf: { type: "number", exclusiveMinimum: 0 },
-    maximum: { type: "number" },
-    exclusiveMaximum: { type: "number" },
-    minimum: { type: "number" },
-    exclusiveMinimum: { type: "number" },
-    maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-    minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    pattern: { type: "string", format: "regex" },
-    maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-    minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    uniqueItems: { type: "boolean" },
-    maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-    minContains: { $ref: "#/$defs/nonNegativeInteger" },
-    maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-    minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    required: { $ref: "#/$defs/stringArray" },
-    dependentRequired: { type: "object", additionalProperties: { $ref: "#/$defs/stringArray" } },
-    const: true,
-    enum: { type: "array", items: true },
-    type: {
-      anyOf: [
-        { $ref: "#/$defs/simpleTypes" },
-        { type: "array", items: { $ref: "#/$defs/simpleTypes" }, minItems: 1, uniqueItems: true },
-      ],
-    },
-    title: { type: "string" },
-    description: { type: "string" },
-    default: true,
-    deprecated: { type: "boolean" },
-    readOnly: { type: "boolean" },
-    writeOnly: { type: "boolean" },
-    examples: { type: "array", items: true },
-    format: { type: "string" },
-    contentMediaType: { type: "string" },
-    contentEncoding: { type: "string" },
-    contentSchema: { $ref: "#" },
-  },
-  $defs: {
-    schemaArray: { type: "array", minItems: 1, items: { $ref: "#" } },
-    nonNegativeInteger: { type: "integer", minimum: 0 },
-    nonNegativeIntegerDefault0: { $ref: "#/$defs/nonNegativeInteger" },
-    simpleTypes: { enum: ["array", "boolean", "integer", "null", "number", "object", "string"] },
-    stringArray: { type: "array", items: { type: "string" }, uniqueItems: true },
-  },
-};
-
-const META_2020_12: Obj = {
-  type: ["object", "boolean"],
-  properties: {
-    definitions: { type: "object", additionalProperties: { $ref: "#" } },
-    dependencies: {
-      type: "object",
-      additionalProperties: { anyOf: [{ $ref: "#" }, { $ref: "#/$defs/stringArray" }] },
-    },
-    $recursiveAnchor: { $ref: "#/$defs/anchorString" },
-    $recursiveRef: { $ref: "#/$defs/uriReferenceString" },
-    $id: { $ref: "#/$defs/uriReferenceString", pattern: "^[^#]*#?$" },
-    $schema: { $ref: "#/$defs/uriString" },
-    $ref: { $ref: "#/$defs/uriReferenceString" },
-    $anchor: { $ref: "#/$defs/anchorString" },
-    $dynamicRef: { $ref: "#/$defs/uriReferenceString" },
-    $dynamicAnchor: { $ref: "#/$defs/anchorString" },
-    $vocabulary: {
-      type: "object",
-      propertyNames: { $ref: "#/$defs/uriString" },
-      additionalProperties: { type: "boolean" },
-    },
-    $comment: { type: "string" },
-    $defs: { type: "object", additionalProperties: { $ref: "#" } },
-    prefixItems: { $ref: "#/$defs/schemaArray" },
-    items: { $ref: "#" },
-    contains: { $ref: "#" },
-    additionalProperties: { $ref: "#" },
-    properties: { type: "object", additionalProperties: { $ref: "#" } },
-    patternProperties: {
-      type: "object",
-      additionalProperties: { $ref: "#" },
-      propertyNames: { format: "regex" },
-    },
-    dependentSchemas: { type: "object", additionalProperties: { $ref: "#" } },
-    propertyNames: { $ref: "#" },
-    if: { $ref: "#" },
-    then: { $ref: "#" },
-    else: { $ref: "#" },
-    allOf: { $ref: "#/$defs/schemaArray" },
-    anyOf: { $ref: "#/$defs/schemaArray" },
-    oneOf: { $ref: "#/$defs/schemaArray" },
-    not: { $ref: "#" },
-    unevaluatedItems: { $ref: "#" },
-    unevaluatedProperties: { $ref: "#" },
-    type: {
-      anyOf: [
-        { $ref: "#/$defs/simpleTypes" },
-        { type: "array", items: { $ref: "#/$defs/simpleTypes" }, minItems: 1, uniqueItems: true },
-      ],
-    },
-    const: true,
-    enum: { type: "array", items: true },
-    multipleOf: { type: "number", exclusiveMinimum: 0 },
-    maximum: { type: "number" },
-    exclusiveMaximum: { type: "number" },
-    minimum: { type: "number" },
-    exclusiveMinimum: { type: "number" },
-    maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-    minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    pattern: { type: "string", format: "regex" },
-    maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-    minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    uniqueItems: { type: "boolean" },
-    maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-    minContains: { $ref: "#/$defs/nonNegativeInteger" },
-    maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-    minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-    required: { $ref: "#/$defs/stringArray" },
-    dependentRequired: { type: "object", additionalProperties: { $ref: "#/$defs/stringArray" } },
-    title: { type: "string" },
-    description: { type: "string" },
-    default: true,
-    deprecated: { type: "boolean" },
-    readOnly: { type: "boolean" },
-    writeOnly: { type: "boolean" },
-    examples: { type: "array", items: true },
-    format: { type: "string" },
-    contentEncoding: { type: "string" },
-    contentMediaType: { type: "string" },
-    contentSchema: { $ref: "#" },
-  },
-  $defs: {
-    anchorString: { type: "string", pattern: "^[A-Za-z_][-A-Za-z0-9._]*$" },
-    uriString: { type: "string", format: "uri" },
-    uriReferenceString: { type: "string", format: "uri-reference" },
-    schemaArray: { type: "array", minItems: 1, items: { $ref: "#" } },
-    nonNegativeInteger: { type: "integer", minimum: 0 },
-    nonNegativeIntegerDefault0: { $ref: "#/$defs/nonNegativeInteger" },
-    simpleTypes: { enum: ["array", "boolean", "integer", "null", "number", "object", "string"] },
-    stringArray: { type: "array", items: { type: "string" }, uniqueItems: true },
-  },
-};
-
-const META_SCHEMAS: Readonly<Record<SchemaDraft, Obj>> = {
-  "4": META_04,
-  "7": META_07,
-  "2019-09": META_2019_09,
-  "2020-12": META_2020_12,
-};
