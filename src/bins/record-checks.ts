@@ -1,6 +1,6 @@
 import { effectiveLimits, type LimitOverrides, planDefaults } from "../accounts/limits";
 import { AppError } from "../errors/app-error";
-import { compileSchema, type SchemaCheck } from "../schemas/validator";
+import { compileSchema, InvalidSchemaError, type SchemaCheck } from "../schemas/validator";
 import type { SchemaRef } from "../storage/bin-reads";
 import { checkRecordShape, type StoredRecord, toStoredRecord } from "./records";
 
@@ -36,27 +36,54 @@ function enforceRecordSize(
   if (record.size > limitBytes) throw new AppError("recordTooLarge", { plan, operation, limitBytes });
 }
 
-// Schemas are compiled once per isolate per distinct text; writes to a collection reuse them.
-// Bounded in entries and entry size, so large schemas cannot pile up in an isolate's memory.
-const compiled = new Map<string, SchemaCheck>();
-const CACHE_ENTRIES = 64;
-const CACHEABLE_CHARS = 65_536;
+/**
+ * Compiled schemas, once per isolate per schema revision (a schema doc's text changes only with its
+ * revision), least recently used first out. Bounded by the total length of their texts, which their
+ * compiled size follows (the validator bounds patterns, values and depth per schema), so no mix of
+ * large schemas can pile up in an isolate's memory; a schema larger than the whole budget is still
+ * compiled, just not kept.
+ */
+const compiled = new Map<string, { check: SchemaCheck | InvalidSchemaError; chars: number }>();
+const CACHE_CHARS = 4_194_304;
+let cachedChars = 0;
 
-function schemaCheck(schema: SchemaRef): SchemaCheck {
-  const cached = compiled.get(schema.text);
-  if (cached) return cached;
-  const check = compileSchema(JSON.parse(schema.text));
-  if (schema.text.length <= CACHEABLE_CHARS) {
-    if (compiled.size >= CACHE_ENTRIES) compiled.delete(compiled.keys().next().value!);
-    compiled.set(schema.text, check);
+function schemaCheck(schema: SchemaRef): SchemaCheck | InvalidSchemaError {
+  const key = `${schema.id}:${schema.revision}`;
+  const hit = compiled.get(key);
+  if (hit) {
+    compiled.delete(key);
+    compiled.set(key, hit);
+    return hit.check;
+  }
+  let check: SchemaCheck | InvalidSchemaError;
+  try {
+    check = compileSchema(JSON.parse(schema.text));
+  } catch (err) {
+    if (!(err instanceof InvalidSchemaError)) throw err;
+    check = err;
+  }
+  const chars = schema.text.length;
+  if (chars <= CACHE_CHARS) {
+    for (const [oldest, entry] of compiled) {
+      if (cachedChars + chars <= CACHE_CHARS) break;
+      compiled.delete(oldest);
+      cachedChars -= entry.chars;
+    }
+    compiled.set(key, { check, chars });
+    cachedChars += chars;
   }
   return check;
 }
 
+const SCHEMA_NOT_APPLICABLE = "Schema can no longer be applied: update the schema doc";
+
 /** §5.4: the first error, in the words of the dialect that renders it. */
 function enforceSchema(schema: SchemaRef | null, value: unknown): void {
   if (!schema) return;
-  const detail = schemaCheck(schema).validate(value);
+  const check = schemaCheck(schema);
+  // Stored before the validator refused what it holds (e.g. a backreference in a pattern): it can no
+  // longer be applied, and a write it cannot check must not be stored as if it had passed.
+  const detail = check instanceof InvalidSchemaError ? SCHEMA_NOT_APPLICABLE : check.validate(value);
   if (detail === null) return;
   throw new AppError("schemaMismatch", { detail, schemaId: schema.id, schemaName: schema.name });
 }

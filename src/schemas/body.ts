@@ -10,15 +10,16 @@ export function parseSchemaDocument(contentType: string | undefined, text: strin
   if (isBlank(text)) throw new AppError("schemaInvalid");
   const parsed = parseJson(text);
   if (!parsed.ok) throw new AppError("invalidJson");
+  // Schema text lives in a D1 row (2 MB at most) and is compiled on writes: keep it well below that.
+  // Checked first: a document too large to keep is that, whatever else it is.
+  const compact = JSON.stringify(parsed.value);
+  if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES) throw new AppError("bodyTooLarge");
   try {
     compileSchema(parsed.value);
   } catch (err) {
     if (err instanceof InvalidSchemaError) throw new AppError("schemaInvalid");
     throw err;
   }
-  const compact = JSON.stringify(parsed.value);
-  // Schema text lives in a D1 row (2 MB at most) and is compiled on writes: keep it well below that.
-  if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES) throw new AppError("bodyTooLarge");
   return compact;
 }
 

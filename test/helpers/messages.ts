@@ -174,3 +174,5 @@ export const INVALID_VERSION_RANGE = "Invalid version range";
 // edgebin's own messages, where the contract left the wording to us (docs/decisions.md)
 export const BODY_CUT_OFF = "Request body was cut off before its end";
 export const notUtf8 = (header: string) => `${header} must be UTF-8 text`;
+/** The detail of a schema mismatch when the stored schema doc is one the validator now refuses. */
+export const SCHEMA_NOT_APPLICABLE = "Schema can no longer be applied: update the schema doc";

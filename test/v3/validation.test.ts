@@ -5,12 +5,14 @@ import {
   createAccount,
   createBin,
   createSchemaDoc,
+  env,
   FREE_CREATE_TOO_LARGE,
   JSON_TYPE,
   latestRecord,
   master,
   NOT_OBJECT_OR_ARRAY,
   okJson,
+  SCHEMA_NOT_APPLICABLE,
   schemaMismatch,
   storageOf,
   type TestAccount,
@@ -381,6 +383,25 @@ describe("what a failed validation leaves behind", () => {
     const base = await call("GET", `/v3/b/${id}/0`, { headers: { ...master(account), "X-Bin-Meta": "false" } });
     expect(await base.json()).toEqual({ username: "v0" });
     expect(await storageOf(account)).toEqual(before);
+  });
+});
+
+describe("a schema doc stored before the validator refused what it holds", () => {
+  it("refuses writes it can no longer check, naming the schema doc, instead of storing them unchecked", async () => {
+    const account = await createAccount();
+    const collectionId = await newCollection(account);
+    const schemaId = await createSchemaDoc(account, "old", { type: "object" });
+    await attach(account, collectionId, schemaId);
+    // A backreference was accepted once; the validator now refuses patterns it cannot run in linear time.
+    await env.DB.prepare("UPDATE schema_docs SET schema = ?, revision = revision + 1 WHERE id = ?")
+      .bind(JSON.stringify({ type: "object", properties: { a: { type: "string", pattern: "(a)\\1" } } }), schemaId)
+      .run();
+    const res = await call("POST", "/v3/b", {
+      headers: { ...master(account), "X-Collection-Id": collectionId },
+      body: { a: "aa" },
+    });
+    await expectMismatch(res, SCHEMA_NOT_APPLICABLE, schemaId, "old");
+    expect(await storageOf(account)).toMatchObject({ bins: 0 });
   });
 });
 
