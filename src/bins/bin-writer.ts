@@ -11,6 +11,7 @@ import {
   listRecordKeys,
   loadWriterHead,
   privacyStatement,
+  recordHashAt,
   renameStatement,
   upsertRecordStatement,
   type WriterHead,
@@ -22,6 +23,8 @@ import { checkRecord } from "./record-checks";
 import { etagOf, type StoredRecord } from "./records";
 import {
   type CreateResult,
+  type ImportVersionRequest,
+  type ImportVersionResult,
   MAX_VERSIONS,
   type MetaChange,
   type PatchChange,
@@ -291,6 +294,49 @@ export class BinWriter extends DurableObject<Env> {
         if (result.meta.changes !== 1) throw new AppError("binNotFound");
         return null;
       }),
+    );
+  }
+
+  /**
+   * A version of an imported bin (§2.5), queued and guarded like every other write: an ordinary
+   * write arriving during an import takes the next number itself, and the imported version that
+   * wanted it is then refused, so numbering stays gapless and nothing is overwritten.
+   */
+  importVersion(req: ImportVersionRequest): WriterCall<ImportVersionResult> {
+    return settle(() =>
+      this.exclusive(() =>
+        this.guarded<ImportVersionResult>(req.binId, "binNotFound", async (head, token) => {
+          const n = head.versionCount;
+          if (req.version > n + 1) throw new AppError("importVersionOutOfOrder");
+          if (req.version <= n) {
+            const stored =
+              req.version === n ? head.latest.hash : await recordHashAt(this.env.DB, req.binId, req.version);
+            if (stored !== req.record.hash) throw new AppError("importConflict");
+            return { unchanged: { version: req.version, versionCount: n, appended: false } };
+          }
+          if (req.version > MAX_VERSIONS) throw new AppError("binVersionInvalid");
+          const rec: RecordRef = {
+            version: req.version,
+            bodyKey: newBodyKey(req.binId),
+            hash: req.record.hash,
+            size: req.record.size,
+            updatedAt: req.updatedAt,
+          };
+          await putBody(this.env.BODIES, rec.bodyKey, req.record.text);
+          const db = this.env.DB;
+          return {
+            statements: [
+              advanceHeadStatement(db, req.binId, rec.version, head.writeToken, token),
+              upsertRecordStatement(db, req.binId, rec, token),
+            ],
+            newBodies: [rec.bodyKey],
+            after: async () => {
+              this.head = { versionCount: rec.version, writeToken: token, latest: rec };
+              return { version: rec.version, versionCount: rec.version, appended: true };
+            },
+          };
+        }),
+      ),
     );
   }
 }

@@ -116,3 +116,12 @@ export function renameStatement(db: D1Database, binId: string, name: string): D1
 export function privacyStatement(db: D1Database, binId: string, isPrivate: boolean): D1PreparedStatement {
   return db.prepare("UPDATE bins SET private = ? WHERE id = ?").bind(isPrivate ? 1 : 0, binId);
 }
+
+/** The hash of stored record `version`, null when there is none: an import compares a re-sent version with it. */
+export async function recordHashAt(db: D1Database, binId: string, version: number): Promise<string | null> {
+  const row = await db
+    .prepare("SELECT hash FROM records WHERE bin_id = ? AND version = ?")
+    .bind(binId, version)
+    .first<{ hash: string }>();
+  return row?.hash ?? null;
+}
