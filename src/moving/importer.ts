@@ -1,3 +1,4 @@
+import { getAccount } from "../accounts/service";
 import { toStoredRecord } from "../bins/records";
 import { type ImportVersionResult, writerFor } from "../bins/writer-protocol";
 import { findCollection } from "../collections/store";
@@ -106,10 +107,16 @@ const answer = (id: string, bin: StoredBin) => ({
   createdAt: bin.created_at,
 });
 
-/** The bin a version is imported into: this account's, else not found (another account's bin is not yours). */
+/**
+ * The bin a version is imported into, which must be the account's (another account's bin is not
+ * found). A bin of the account proves the account exists; only a miss looks the account up, so
+ * that an unknown account is still reported first.
+ */
 export async function requireAccountBin(env: Env, accountId: string, binId: string): Promise<void> {
   const bin = await findStoredBin(env.DB, binId);
-  if (!bin || bin.account_id !== accountId) throw new AppError("binNotFound");
+  if (bin?.account_id === accountId) return;
+  await getAccount(env, accountId);
+  throw new AppError("binNotFound");
 }
 
 /** Version n of an imported bin, appended (n = N+1) or recognised (n ≤ N) by the bin's writer. */

@@ -450,10 +450,15 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
     }
   });
 
-  it("refuses a bin that is not imported yet, or is another account's", async () => {
+  it("refuses an unknown account first, then a bin that is not imported yet or is another account's", async () => {
     const account = await createAccount();
     const foreign = await importedBin(await createAccount());
     const notFound = "Bin not found or it doesn't belong to your account";
+    await expectError(
+      await put(`${UNKNOWN_ID}/bins/${foreign}/versions/1`, { record: { v: 1 } }),
+      404,
+      "Account not found",
+    );
     await expectError(
       await put(`${account.accountId}/bins/${UNKNOWN_ID}/versions/1`, { record: { v: 1 } }),
       404,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
-import { writerStub } from "../bins/instrumented";
-import { ADMIN_KEY, call, createAccount, expectError, master, type TestAccount } from "../helpers";
+import { type Counts, instrumentedEnv, setWriterEnv, writerStub } from "../bins/instrumented";
+import { ADMIN_KEY, call, createAccount, env, expectError, master, type TestAccount } from "../helpers";
 
 // §2.5: imported versions go through the bin's writer, so its invariants hold while ordinary
 // writes arrive during an import: numbering stays gapless, nothing is overwritten, the cap holds.
@@ -66,6 +66,61 @@ describe("imported versions and ordinary writes to the same bin", { timeout: 60_
     for (const n of appended) expect(records[n - 1]).toEqual({ imported: n });
     const written = records.filter((r) => "written" in (r as object)).map((r) => (r as { written: number }).written);
     expect(written.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it("commits versions sent all at once in their order, whatever order they arrive in", async () => {
+    const account = await createAccount();
+    const id = await importedBin(account);
+    const versions = Array.from({ length: 20 }, (_, i) => i + 1);
+    // Sent together, the later ones reach the writer first as often as not.
+    const responses = await Promise.all(
+      [...versions]
+        .reverse()
+        .map((n) => put(`${account.accountId}/bins/${id}/versions/${n}`, { record: { imported: n } })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(await versionCount(account, id)).toBe(20);
+    for (const n of versions) expect(await recordAt(account, id, n)).toEqual({ imported: n });
+  });
+
+  it("commits the versions that are waiting together, in one D1 batch per run of them", async () => {
+    const account = await createAccount();
+    const id = await importedBin(account);
+    const counts: Counts = {};
+    await setWriterEnv(id, instrumentedEnv(counts));
+    const writer = writerStub(id);
+    const send = async (n: number) =>
+      writer.importVersion({
+        binId: id,
+        version: n,
+        record: await toStoredRecord({ imported: n }),
+        updatedAt: new Date().toISOString(),
+      });
+    const outcomes = await Promise.all(Array.from({ length: 16 }, (_, i) => send(16 - i)));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(await versionCount(account, id)).toBe(16);
+    expect(counts["r2.put"]).toBe(16);
+    expect(counts["d1.batch"]).toBeLessThan(16);
+    await setWriterEnv(id, env);
+  });
+
+  it("answers every version of a batch whose bodies could not be stored with the failure, and keeps N", async () => {
+    const account = await createAccount();
+    const id = await importedBin(account);
+    await setWriterEnv(id, instrumentedEnv({}, { r2Put: true }));
+    const writer = writerStub(id);
+    const record = async (n: number) => toStoredRecord({ imported: n });
+    const updatedAt = new Date().toISOString();
+    const failed = await Promise.allSettled(
+      [1, 2, 3].map(async (n) => writer.importVersion({ binId: id, version: n, record: await record(n), updatedAt })),
+    );
+    // The failure itself for those in the batch; a version that arrived after it, out of order.
+    expect(failed.map((f) => f.status === "rejected" || !f.value.ok)).toEqual([true, true, true]);
+    expect(failed[0]!.status).toBe("rejected");
+    await setWriterEnv(id, env);
+    expect(await versionCount(account, id)).toBe(0);
+    const res = await put(`${account.accountId}/bins/${id}/versions/1`, { record: { imported: 1 } });
+    expect(await res.json()).toEqual({ id, version: 1, versionCount: 1 });
   });
 
   it("holds the 1000-version cap: the import stops at 1000 and a write at the cap overwrites version 1000", async () => {
