@@ -2,7 +2,7 @@
 // `npm start`: local D1/R2/Durable Objects under .wrangler/, migrations applied, a first account made.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -28,10 +28,12 @@ const adminKey = readFileSync(devVars, "utf8")
   .trim();
 
 const wrangler = resolve(root, "node_modules", ".bin", "wrangler");
+// wrangler asks before applying migrations when stdin is a terminal; with no stdin it applies them
+// (its non-interactive default is "yes"), so `npm start` never stops at a prompt.
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,
   env,
-  stdio: "inherit",
+  stdio: ["ignore", "inherit", "inherit"],
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
@@ -41,6 +43,13 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 
 const base = `http://127.0.0.1:${port}`;
 await waitUntilUp(base);
+// A first account remembered from a local database that is gone (state removed, or kept under
+// another database id) is made again.
+if (existsSync(firstAccountFile)) {
+  const { accountId } = JSON.parse(readFileSync(firstAccountFile, "utf8"));
+  const res = await fetch(`${base}/v3/admin/accounts/${accountId}`, { headers: { "X-Admin-Key": adminKey } });
+  if (res.status === 404) rmSync(firstAccountFile);
+}
 if (!existsSync(firstAccountFile)) {
   const res = await fetch(`${base}/v3/admin/accounts`, {
     method: "POST",

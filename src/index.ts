@@ -4,12 +4,14 @@ import { routeNotFound } from "./errors/app-error";
 import { renderError } from "./errors/render";
 import { cors } from "./http/cors";
 import { settleUsage } from "./routes/charging";
+import { health } from "./routes/health";
 import { v1 } from "./routes/legacy/v1";
 import { v2 } from "./routes/legacy/v2";
 import { rejectHead } from "./routes/middleware";
 import { accessKeys } from "./routes/v3/access-keys";
 import { account } from "./routes/v3/account";
 import { admin } from "./routes/v3/admin";
+import { adminImport } from "./routes/v3/admin-import";
 import { binHistory } from "./routes/v3/bin-history";
 import { bins } from "./routes/v3/bins";
 import { collections } from "./routes/v3/collections";
@@ -24,7 +26,9 @@ app.use(cors);
 app.use(rejectHead);
 app.use(settleUsage);
 
+app.route("/health", health);
 app.route("/v3/admin", admin);
+app.route("/v3/admin", adminImport);
 app.route("/v3/account", account);
 // Before `bins`: its `/<id>/<version>` would otherwise take `/<id>/diff`.
 app.route("/v3/b", binHistory);

@@ -2,6 +2,7 @@
 export const root: string;
 export const wranglerVersion: string;
 export function freePort(): Promise<number>;
+export function endGroup(child: import("node:child_process").ChildProcess): Promise<void>;
 export class LocalWorker {
   constructor(options?: { vars?: Record<string, string> });
   dir: string;
@@ -14,4 +15,5 @@ export class LocalWorker {
   cleanup(): Promise<void>;
   d1Execute(file: string): Promise<void>;
   logTail(): string;
+  workerdPid(): number | null;
 }

@@ -2,7 +2,7 @@
 // Used by the benchmarks in bench/ and by the end-to-end tests in test/e2e/.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -190,6 +190,23 @@ export class LocalWorker {
     this.#closed = true;
     await Promise.all([this.stop(), ...[...this.#children].map(endGroup)]);
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** The pid of the running workerd (the process group of `wrangler dev` holds it), for memory figures. */
+  workerdPid() {
+    if (!this.#dev) return null;
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        const [comm, rest] = [
+          stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+          stat.slice(stat.lastIndexOf(")") + 2),
+        ];
+        if (comm === "workerd" && Number(rest.split(" ")[2]) === this.#dev.pid) return Number(entry);
+      } catch {}
+    }
+    return null;
   }
 
   /** The last lines `wrangler dev` printed: a 500 is explained only there (the worker logs the stack, never the client). */

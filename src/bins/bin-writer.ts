@@ -15,6 +15,7 @@ import {
   loadKeyFacts,
   loadWriterHead,
   privacyStatement,
+  recordHashAt,
   renameStatement,
   upsertRecordStatement,
   type WriterHead,
@@ -29,6 +30,8 @@ import type { CommittedWrite } from "./streams/events";
 import { BinStreams, type StreamHead } from "./streams/subscribers";
 import {
   type CreateResult,
+  type ImportVersionRequest,
+  type ImportVersionResult,
   MAX_GROUP,
   MAX_VERSIONS,
   type MetaChange,
@@ -489,4 +492,162 @@ export class BinWriter extends DurableObject<Env> {
       }),
     );
   }
+
+  // ---- Import (§2.5) ----
+
+  /** How long an imported version whose predecessor has not arrived yet waits for it. */
+  private static readonly IMPORT_TURN_MS = 2000;
+  /** At most this many versions, and about this many bytes of records, go into one commit. */
+  private static readonly IMPORT_BATCH = 16;
+  private static readonly IMPORT_BATCH_BYTES = 4_194_304;
+  /** Imported versions received and not answered yet, by version number (a re-sent one may share a number). */
+  private importsPending = new Map<number, PendingImport[]>();
+  private importDrainQueued = false;
+
+  /**
+   * A version of an imported bin (§2.5). It is committed in the bin's queue like every other
+   * write, so an ordinary write arriving during an import takes the next number itself and the
+   * imported version that wanted it is then refused: numbering stays gapless, nothing is
+   * overwritten, and the 1000 cap holds.
+   *
+   * An importer may send a bin's next versions without waiting for each answer. Versions that
+   * overtook their predecessor on the way wait here (IMPORT_TURN_MS at most, then they are refused
+   * as out of order), and consecutive versions that are all here are committed together: their
+   * bodies put in parallel, then one guarded D1 batch.
+   */
+  importVersion(req: ImportVersionRequest): WriterCall<ImportVersionResult> {
+    return settle(
+      () =>
+        new Promise<ImportVersionResult>((resolve, reject) => {
+          const pending: PendingImport = { req, resolve, reject, claimed: false, timer: undefined };
+          const expire = () => {
+            // Being committed right now: its answer is on the way, so wait for it instead.
+            if (pending.claimed) pending.timer = setTimeout(expire, BinWriter.IMPORT_TURN_MS);
+            else {
+              this.dropImport(pending);
+              reject(new AppError("importVersionOutOfOrder"));
+            }
+          };
+          pending.timer = setTimeout(expire, BinWriter.IMPORT_TURN_MS);
+          const same = this.importsPending.get(req.version) ?? [];
+          same.push(pending);
+          this.importsPending.set(req.version, same);
+          this.queueImportDrain(req.binId);
+        }),
+    );
+  }
+
+  private dropImport(pending: PendingImport): void {
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    const same = this.importsPending.get(pending.req.version)?.filter((p) => p !== pending) ?? [];
+    if (same.length > 0) this.importsPending.set(pending.req.version, same);
+    else this.importsPending.delete(pending.req.version);
+  }
+
+  /** One batch per turn of the bin's queue, so ordinary writes are not held up behind a long import. */
+  private queueImportDrain(binId: string): void {
+    if (this.importDrainQueued) return;
+    this.importDrainQueued = true;
+    void this.serial(() => this.drainImports(binId))
+      .catch((err) => {
+        // The bin is gone (or storage failed): everything waiting is answered with that.
+        for (const same of [...this.importsPending.values()]) {
+          for (const pending of same) {
+            this.dropImport(pending);
+            pending.reject(err);
+          }
+        }
+      })
+      .finally(() => {
+        this.importDrainQueued = false;
+        if (this.importsPending.size > 0 && this.importReady()) this.queueImportDrain(binId);
+      });
+  }
+
+  /** Whether a pending version can be answered now: it is at or below N+1. */
+  private importReady(): boolean {
+    const n = this.head?.versionCount;
+    return n === undefined || [...this.importsPending.keys()].some((v) => v <= n + 1);
+  }
+
+  private async drainImports(binId: string): Promise<void> {
+    await this.guarded<null>(binId, "binNotFound", async (head, token) => {
+      // Planned afresh on every attempt (a stale head is re-read and the batch planned again).
+      for (const same of this.importsPending.values()) for (const p of same) p.claimed = false;
+      await this.answerStoredImports(binId, head);
+      const run = this.nextImportRun(head.versionCount);
+      if (run.length === 0) return { unchanged: null };
+      const records: RecordRef[] = run.map((p) => ({
+        version: p.req.version,
+        bodyKey: newBodyKey(binId),
+        hash: p.req.record.hash,
+        size: p.req.record.size,
+        updatedAt: p.req.updatedAt,
+      }));
+      for (const p of run) p.claimed = true;
+      await Promise.all(run.map((p, i) => putBody(this.env.BODIES, records[i]!.bodyKey, p.req.record.text)));
+      const db = this.env.DB;
+      const last = records[records.length - 1]!;
+      return {
+        statements: [
+          advanceHeadStatement(db, binId, last.version, head.writeToken, token),
+          ...records.map((rec) => upsertRecordStatement(db, binId, rec, token)),
+        ],
+        newBodies: records.map((r) => r.bodyKey),
+        after: async () => {
+          this.head = { ...head, versionCount: last.version, writeToken: token, latest: last };
+          this.streams.committed(
+            records.map((rec) => ({
+              version: rec.version,
+              etag: etagOf(rec.version, rec.hash),
+              versioned: true,
+              at: rec.updatedAt,
+            })),
+          );
+          for (const p of run) {
+            this.dropImport(p);
+            p.resolve({ version: p.req.version, versionCount: last.version, appended: true });
+          }
+          return null;
+        },
+      };
+    });
+  }
+
+  /** Versions at or below N are already stored: a re-sent equal record is a no-op, another is a conflict. */
+  private async answerStoredImports(binId: string, head: WriterHead): Promise<void> {
+    for (const [version, same] of [...this.importsPending]) {
+      if (version > head.versionCount) continue;
+      const stored = version === head.versionCount ? head.latest.hash : await recordHashAt(this.env.DB, binId, version);
+      for (const p of same) {
+        this.dropImport(p);
+        if (stored === p.req.record.hash) p.resolve({ version, versionCount: head.versionCount, appended: false });
+        else p.reject(new AppError("importConflict"));
+      }
+    }
+  }
+
+  /** The waiting versions N+1, N+2, … without a gap, within the batch bounds. */
+  private nextImportRun(n: number): PendingImport[] {
+    const run: PendingImport[] = [];
+    let bytes = 0;
+    for (let v = n + 1; v <= MAX_VERSIONS && run.length < BinWriter.IMPORT_BATCH; v++) {
+      const pending = this.importsPending.get(v)?.[0];
+      if (!pending) break;
+      if (run.length > 0 && bytes + pending.req.record.size > BinWriter.IMPORT_BATCH_BYTES) break;
+      run.push(pending);
+      bytes += pending.req.record.size;
+    }
+    return run;
+  }
+}
+
+/** An imported version waiting for its turn in the bin's queue (see BinWriter.importVersion). */
+interface PendingImport {
+  req: ImportVersionRequest;
+  resolve: (result: ImportVersionResult) => void;
+  reject: (err: unknown) => void;
+  /** Set while its body is being put and its commit made, so its wait can no longer time out. */
+  claimed: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
 }

@@ -51,3 +51,22 @@ export const MAX_GROUP = 50;
 
 /** The bin's writer: one Durable Object per bin, named by its id. */
 export const writerFor = (env: Env, binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));
+
+/**
+ * One imported version (§2.5), sent as the n-th record of the bin: n = N+1 appends it; n ≤ N is a
+ * no-op when the stored record n is equal (a re-sent item) and refused otherwise.
+ */
+export interface ImportVersionRequest {
+  binId: string;
+  version: number;
+  record: StoredRecord;
+  /** Kept as the record's last write time, so the history keeps the source's timestamps. */
+  updatedAt: string;
+}
+
+export interface ImportVersionResult {
+  version: number;
+  versionCount: number;
+  /** False when the version was already stored with an equal record. */
+  appended: boolean;
+}

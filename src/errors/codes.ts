@@ -99,6 +99,14 @@ export interface ErrorParams {
   unknownField: { field: string };
   invalidFieldValue: { field: string };
 
+  // ---- Import (§2.5) ----
+  /** A field of an import body that is missing, of the wrong type or out of range. */
+  importItemInvalid: { field: string };
+  /** The id is another account's, or the stored item differs from the one sent. */
+  importConflict: undefined;
+  /** A version n > N+1: the versions before it have not been imported yet. */
+  importVersionOutOfOrder: undefined;
+
   // ---- Only the legacy APIs raise these (§8, §9) ----
   secretKeyMissing: { action: SecretKeyAction };
   secretKeyInvalid: undefined;

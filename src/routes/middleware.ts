@@ -16,3 +16,9 @@ export const speaks =
     c.set("dialect", dialect);
     await next();
   };
+
+/** The operator API (§2.3) exists only when ADMIN_KEY is set: otherwise every admin path is `Route not found`. */
+export const adminRoutesEnabled: MiddlewareHandler<HonoEnv> = async (c, next) => {
+  if (!c.env.ADMIN_KEY) throw routeNotFound();
+  await next();
+};

@@ -10,12 +10,17 @@ export function parseSchemaDocument(contentType: string | undefined, text: strin
   if (isBlank(text)) throw new AppError("schemaInvalid");
   const parsed = parseJson(text);
   if (!parsed.ok) throw new AppError("invalidJson");
+  return checkSchemaValue(parsed.value);
+}
+
+/** §5.4 validity and the size bound on an already parsed schema, returning it as compact JSON text. */
+export function checkSchemaValue(value: unknown): string {
   // Schema text lives in a D1 row (2 MB at most) and is compiled on writes: keep it well below that.
   // Checked first: a document too large to keep is that, whatever else it is.
-  const compact = JSON.stringify(parsed.value);
+  const compact = JSON.stringify(value);
   if (new TextEncoder().encode(compact).byteLength > MAX_SCHEMA_BYTES) throw new AppError("bodyTooLarge");
   try {
-    compileSchema(parsed.value);
+    compileSchema(value);
   } catch (err) {
     if (err instanceof InvalidSchemaError) throw new AppError("schemaInvalid");
     throw err;

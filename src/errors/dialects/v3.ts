@@ -167,4 +167,8 @@ export const V3: Table<V3Code> = {
   accountPlanInvalid: e(400, "plan must be free or pro"),
   unknownField: ({ field }) => e(400, `Unknown field: ${field}`),
   invalidFieldValue: ({ field }) => e(400, `Invalid value for ${field}`),
+
+  importItemInvalid: ({ field }) => e(400, `Invalid import item: ${field}`),
+  importConflict: e(409, "Already exists with different content"),
+  importVersionOutOfOrder: e(409, "Version out of order"),
 };

@@ -298,6 +298,29 @@ export const accountPaths = {
       errors: account,
     }),
   },
+  "/v3/account/export": {
+    get: accountOp({
+      id: "exportAccount",
+      summary: "The whole account as one streamed NDJSON file (§2.5)",
+      description:
+        "One JSON object a line: the account, each schema doc, each collection, then each bin followed by its records oldest first, and a last `end` line (a file without it was cut short). Each line maps onto an import route. Counted once.",
+      responses: {
+        "200": ok("The export.", {
+          "application/x-ndjson": {
+            schema: { type: "string", description: "One JSON object a line." },
+            // Each line, for readers (and the test suite) that check them one by one.
+            "x-edgebin-line-schema": {
+              type: "object",
+              required: ["type"],
+              properties: { type: { enum: ["account", "schema", "collection", "bin", "record", "end"] } },
+            },
+          },
+        }),
+      },
+      errors: account,
+      charged: true,
+    }),
+  },
   "/v3/account/usage": {
     get: accountOp({
       id: "readUsage",

@@ -1,8 +1,29 @@
 // The document itself and the console: no key, never counted.
-import { json } from "../kit";
+import { json, object } from "../kit";
 import { ok, operation } from "../operation";
 
 export const servicePaths = {
+  "/health": {
+    get: operation("v3", "Service", {
+      id: "health",
+      summary: "Whether D1 and R2 answer (§10.9)",
+      description: "No key, not counted.",
+      responses: {
+        "200": ok("Both answer.", json(object({ status: { const: "ok" } }))),
+        "503": ok(
+          "One of them does not.",
+          json(
+            object({
+              status: { const: "degraded" },
+              d1: { enum: ["ok", "error"] },
+              r2: { enum: ["ok", "error"] },
+            }),
+          ),
+        ),
+      },
+      errors: [],
+    }),
+  },
   "/v3/openapi.json": {
     get: operation("v3", "Service", {
       id: "openApiDocument",

@@ -5,6 +5,9 @@ import { accountUsage } from "../../accounts/store";
 import { closeStreams } from "../../bins/streams/service";
 import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
+import { streamedResponse } from "../../http/stream";
+import { accountExport } from "../../moving/export";
+import { charge } from "../charging";
 import { requireMasterAccount } from "../keys";
 
 export const account = new Hono<HonoEnv>();
@@ -29,4 +32,11 @@ account.get("/usage", async (c) => {
     bins: usage.bins,
     storageBytes: usage.storageBytes,
   });
+});
+
+/** §2.5 moving out: the whole account as NDJSON, streamed; counted once, however long it runs. */
+account.get("/export", async (c) => {
+  const row = await requireMasterAccount(c);
+  await charge(c, row);
+  return streamedResponse(accountExport(c.env, row.id, new Date().toISOString()), "application/x-ndjson");
 });

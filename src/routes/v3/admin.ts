@@ -1,20 +1,18 @@
 import { Hono } from "hono";
 import { createAccount, describeAccount, getAccount, patchAccount } from "../../accounts/service";
 import type { HonoEnv } from "../../env";
-import { AppError, routeNotFound } from "../../errors/app-error";
+import { AppError } from "../../errors/app-error";
 import { readBodyText } from "../../http/body";
 import { jsonResponse } from "../../http/json";
 import { parseId } from "../../ids";
 import { isBlank, isPlainObject, parseJson } from "../../values";
 import { requireAdmin } from "../keys";
+import { adminRoutesEnabled } from "../middleware";
 
 /** Operator API (§2.3): exists only when ADMIN_KEY is set; never counted or rate-limited. */
 export const admin = new Hono<HonoEnv>();
 
-admin.use(async (c, next) => {
-  if (!c.env.ADMIN_KEY) throw routeNotFound();
-  await next();
-});
+admin.use(adminRoutesEnabled);
 
 function parseObject(text: string): Record<string, unknown> {
   const parsed = parseJson(text);
