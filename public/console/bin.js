@@ -2,11 +2,28 @@
 import { busy, field, formatBytes, formatTime, h, messageArea } from "./dom.js";
 
 /**
- * Live updates (§10.4) plug in here once streams exist: subscribe to the bin's changes and call
- * `reload` when another client writes. Until then the screen shows what it loaded.
+ * Live updates (§10.4) of the open bin. A browser's EventSource cannot send key headers, so only a
+ * public bin is watched; a private one shows what it loaded. A change whose ETag the screen does not
+ * show reloads it, unless the record is being edited: then a notice offers the reload, so nobody's
+ * typing is thrown away. `ready` is compared too, since a reconnected stream replays nothing.
  */
-function watchBin(_id, _reload) {
-  return () => {};
+function watchBin(id, { isPrivate, shownEtag, editing, notice, reload, gone }) {
+  if (isPrivate || typeof EventSource === "undefined") return () => {};
+  const source = new EventSource(`/v3/b/${encodeURIComponent(id)}/stream`);
+  const changed = (event) => {
+    const { etag, version } = JSON.parse(event.data);
+    if (etag === shownEtag()) return;
+    if (editing()) notice(version);
+    else reload();
+  };
+  for (const name of ["ready", "update", "versions-deleted"]) source.addEventListener(name, changed);
+  source.addEventListener("deleted", () => {
+    source.close();
+    gone();
+  });
+  // Turned private, or the key behind the stream went away: nothing more will come.
+  source.addEventListener("closed", () => source.close());
+  return () => source.close();
 }
 
 let stopWatching = () => {};
@@ -18,11 +35,23 @@ export async function binScreen(api, id, { show, heading, back }) {
   let etag = read.headers.get("ETag");
   const versionCount = count.body.metadata.versionCount;
   const reload = () => binScreen(api, id, { show, heading, back });
-  stopWatching = watchBin(id, reload);
 
   // ---- The record ----
   const editor = field("Record (JSON)", { multiline: true, rows: "12", class: "mono", spellcheck: "false" });
-  editor.input.value = JSON.stringify(record, null, 2);
+  const loaded = JSON.stringify(record, null, 2);
+  editor.input.value = loaded;
+  const live = messageArea();
+  stopWatching = watchBin(id, {
+    isPrivate: metadata.private,
+    shownEtag: () => etag,
+    editing: () => editor.input.value !== loaded,
+    notice: (version) => {
+      live.show(`This bin changed elsewhere (now version ${version}). `, "info");
+      live.append(h("button", { type: "button", onclick: reload }, "Reload"));
+    },
+    reload,
+    gone: back,
+  });
   const keepVersion = field("Keep the current record as a version", { type: "checkbox", checked: true });
   const saveMessage = messageArea();
   const save = h("button", { type: "submit" }, "Save");
@@ -43,6 +72,7 @@ export async function binScreen(api, id, { show, heading, back }) {
       },
     },
     h("h2", {}, "Record"),
+    live,
     editor,
     keepVersion,
     save,

@@ -166,6 +166,28 @@ describe("the console in a browser", () => {
     await page.getByRole("button", { name: "Make public" }).click();
     await expect.poll(() => page.locator("#privacy").textContent()).toBe("public");
     expect((await api(`/v3/b/${binId}`)).status).toBe(200);
+  });
+
+  it("follows a public bin live: a write by another client shows without a reload (§10.4)", async () => {
+    const write = (record: unknown) =>
+      api(`/v3/b/${binId}`, {
+        method: "PUT",
+        headers: { "X-Master-Key": masterKey, "Content-Type": "application/json", "X-Bin-Versioning": "true" },
+        body: JSON.stringify(record),
+      });
+    expect((await write({ name: "from elsewhere" })).status).toBe(200);
+    await expect.poll(() => page.getByLabel("Record (JSON)").inputValue()).toBe('{\n  "name": "from elsewhere"\n}');
+    await expect.poll(() => page.locator("#version-count").textContent()).toBe("4");
+    // While the record is being edited, a change elsewhere is announced, not loaded over the edit.
+    await page.getByLabel("Record (JSON)").fill('{"name": "my edit"}');
+    expect((await write({ name: "first" })).status).toBe(200);
+    await page.getByText("This bin changed elsewhere (now version 5).").waitFor();
+    expect(await page.getByLabel("Record (JSON)").inputValue()).toBe('{"name": "my edit"}');
+    await page.getByRole("button", { name: "Reload" }).click();
+    await expect.poll(() => page.getByLabel("Record (JSON)").inputValue()).toBe('{\n  "name": "first"\n}');
+  });
+
+  it("makes the bin private again, as a keyless read shows", async () => {
     await page.getByRole("button", { name: "Make private" }).click();
     await expect.poll(() => page.locator("#privacy").textContent()).toBe("private");
     expect((await api(`/v3/b/${binId}`)).status).toBe(401);
