@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath } from "../../scripts/ensure-chromium.mjs";
+import { CHROMIUM_FLAGS, chromiumPath } from "../../scripts/ensure-chromium.mjs";
 import { LocalWorker } from "../../scripts/lib/local-worker.mjs";
 
 // The console (§10.10) driven by headless Chromium against a real local instance, step by step as
@@ -43,15 +43,7 @@ describe("the console in a browser", () => {
     // A fresh profile of its own, so nothing from another run (or a developer's browser) is seen.
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: chromiumPath() ?? undefined,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1100, height: 900 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());

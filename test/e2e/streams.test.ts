@@ -1,21 +1,10 @@
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_FLAGS, chromiumPath } from "../../scripts/ensure-chromium.mjs";
 import { LocalWorker } from "../../scripts/lib/local-worker.mjs";
 
 // §10.4 from real clients against a real `wrangler dev`: Node with key headers on a private bin, and
 // a headless Chromium, whose `EventSource` and `WebSocket` cannot send headers, on a public bin.
-
-/** Debian's chromium package; the flags are the ones that work in this sandboxed, offline machine. */
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 type Event = Record<string, unknown> & { event: string };
 
@@ -105,7 +94,7 @@ describe("change streams from real clients", () => {
     let browser: Browser;
     // Headless, and a fresh profile in a temp dir of Playwright's own (removed on close).
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+      browser = await chromium.launch({ executablePath: chromiumPath() ?? undefined, args: CHROMIUM_FLAGS });
     });
     afterAll(() => browser?.close());
 
