@@ -12,7 +12,14 @@ export default defineConfig(async () => {
         miniflare: {
           // BODY_GRACE_SECONDS=0: superseded bodies are deleted as soon as the writer's alarm runs,
           // so tests can assert that storage is reclaimed; one test sets its own grace.
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_KEY: "test-admin-key", BODY_GRACE_SECONDS: "0" },
+          // FUZZ_SEED replays a fuzz run (test/fuzz); FUZZ_REQUESTS makes it longer or shorter.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_KEY: "test-admin-key",
+            BODY_GRACE_SECONDS: "0",
+            FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+            FUZZ_REQUESTS: process.env.FUZZ_REQUESTS ?? "",
+          },
         },
       }),
     ],

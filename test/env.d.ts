@@ -5,6 +5,10 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** Replays a fuzz run (test/fuzz): the seed it printed. Empty: a fresh seed. */
+      FUZZ_SEED: string;
+      /** Requests per fuzz run; empty: the default. */
+      FUZZ_REQUESTS: string;
     }
   }
 }

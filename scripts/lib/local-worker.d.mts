@@ -12,6 +12,7 @@ export class LocalWorker {
   source: string | null;
   start(): Promise<string>;
   stop(): Promise<void>;
+  kill(): Promise<void>;
   cleanup(): Promise<void>;
   d1Execute(file: string): Promise<void>;
   logTail(): string;

@@ -63,8 +63,9 @@ function describeSource() {
  * is never read or written, and a copy of the Worker's source taken on the first start. wrangler
  * dev rebuilds and reloads on every file change, and others edit this repo while a benchmark runs;
  * the copy keeps one run on one version of the code (and leaves out a developer's .dev.vars).
- * It can be stopped and started again on the same state (to seed D1 directly in between);
- * `cleanup()` ends every process it started and removes the dir.
+ * It can be stopped (or killed, as a crash) and started again on the same state (to seed D1
+ * directly in between, or to see what survived); `cleanup()` ends every process it started and
+ * removes the dir.
  */
 export class LocalWorker {
   dir = mkdtempSync(join(tmpdir(), "edgebin-local-"));
@@ -185,6 +186,18 @@ export class LocalWorker {
     if (dev) await endGroup(dev);
   }
 
+  /**
+   * SIGKILLs wrangler and workerd at once, as a crash would: no shutdown, state files left as the
+   * moment found them. Waits until every process of the group is gone; `start()` then runs the
+   * same code again on the same state.
+   */
+  async kill() {
+    const dev = this.#dev;
+    this.#dev = null;
+    this.base = null;
+    if (dev) await killGroup(dev);
+  }
+
   /** Safe to call more than once (error path, then a signal). */
   async cleanup() {
     this.#closed = true;
@@ -213,6 +226,20 @@ export class LocalWorker {
   logTail() {
     return this.#log.join("").slice(-4000);
   }
+}
+
+/** SIGKILL to the whole group (wrangler and the workerd it spawned), then wait until all of it is gone. */
+async function killGroup(child) {
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {}
+  await exited;
+  for (let i = 0; i < 100 && groupAlive(child.pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(child.pid)) throw new Error(`process group ${child.pid} survived SIGKILL`);
 }
 
 /** wrangler spawns workerd; killing only wrangler can orphan it, so signal the whole group and wait for all of it. */

@@ -1,5 +1,5 @@
 import { AppError } from "../errors/app-error";
-import { isBlank, isMediaType, isPlainObject, parseJson } from "../values";
+import { compactJson, isBlank, isMediaType, isPlainObject, parseJson } from "../values";
 
 /** A record as stored: compact JSON text, its UTF-8 size, and the hash its ETag is built from. */
 export interface StoredRecord {
@@ -35,7 +35,7 @@ export function checkRecordShape(value: unknown): void {
 const encoder = new TextEncoder();
 
 export async function toStoredRecord(value: unknown): Promise<StoredRecord> {
-  const text = JSON.stringify(value);
+  const text = compactJson(value);
   const bytes = encoder.encode(text);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const hash = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,10 +1,11 @@
 import type { StatusCode } from "hono/utils/http-status";
+import { compactJson } from "../values";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Compact JSON with the contract's content type; key order is the object's insertion order. */
 export function jsonResponse(body: unknown, status: StatusCode = 200, headers?: Record<string, string>): Response {
-  return rawJsonResponse(JSON.stringify(body), status, headers);
+  return rawJsonResponse(compactJson(body), status, headers);
 }
 
 /** For bodies already serialised (stored records are kept in compact form). */
@@ -25,7 +26,7 @@ export function jsonObjectText(fields: Record<string, unknown>): string {
   const members: string[] = [];
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;
-    members.push(`${JSON.stringify(key)}:${value instanceof RawJson ? value.text : JSON.stringify(value)}`);
+    members.push(`${JSON.stringify(key)}:${value instanceof RawJson ? value.text : compactJson(value)}`);
   }
   return `{${members.join(",")}}`;
 }

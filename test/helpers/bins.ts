@@ -66,3 +66,16 @@ export const updateBin = (
 /** The PATCH media types (§10.1). */
 export const MERGE = "application/merge-patch+json";
 export const JSON_PATCH = "application/json-patch+json";
+
+const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i])));
+const DEPTH = 20_000;
+/**
+ * A record the runtime's native JSON.stringify cannot write: a wide object beside 20,000 levels of
+ * nesting (about 60 KB) overflows its call stack. `inner` holds both; `record` is `{"inner":<inner>}`.
+ */
+export const DEEP_AND_WIDE = {
+  inner: `{"wide":${wide},"deep":${"[".repeat(DEPTH)}1${"]".repeat(DEPTH)}}`,
+  get record() {
+    return `{"inner":${this.inner}}`;
+  },
+};

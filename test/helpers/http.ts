@@ -39,16 +39,16 @@ export async function call(method: string, path: string, options: CallOptions = 
 
 /**
  * A request whose body is sent as bytes with exactly the headers given: unlike `call` (and unlike a
- * string body, which gets `text/plain`), no Content-Type is implied.
+ * string body, which gets `text/plain`), no Content-Type is implied. Bytes go as they are (e.g. not UTF-8).
  */
 export async function send(
   method: string,
   path: string,
   headers: Record<string, string>,
-  body?: string,
+  body?: string | Uint8Array,
 ): Promise<Response> {
   const init: RequestInit = { method, headers };
-  if (body !== undefined) init.body = new TextEncoder().encode(body);
+  if (body !== undefined) init.body = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const req = new Request(`${BASE}${path}`, init);
   const res = await exports.default.fetch(req);
   await validateResponse(method, req.url, res);

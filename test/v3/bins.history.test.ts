@@ -5,6 +5,7 @@ import {
   call,
   createAccount,
   createBin,
+  DEEP_AND_WIDE,
   expectError,
   master,
   patchAccount,
@@ -71,6 +72,18 @@ describe("GET /v3/b/<id>/diff", () => {
         expect(JSON.stringify(patched)).toBe(await recordText(account, id, b));
       }
     }
+  });
+
+  it("answers a patch whose value is nested deeper than the native serialiser's stack", async () => {
+    const account = await createAccount();
+    const id = await binWithVersions(account, [{ x: 1 }, DEEP_AND_WIDE.record]);
+    const res = await diff(id, "?from=0&to=1", master(account));
+    const text = await res.text();
+    expect(res.status, text.slice(0, 200)).toBe(200);
+    expect(
+      text ===
+        `{"from":0,"to":1,"patch":[{"op":"remove","path":"/x"},{"op":"add","path":"/inner","value":${DEEP_AND_WIDE.inner}}]}`,
+    ).toBe(true);
   });
 
   it("takes `latest` for either end and resolves it to the version number", async () => {

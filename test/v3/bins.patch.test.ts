@@ -6,6 +6,7 @@ import {
   createAccessKey,
   createAccount,
   createBin,
+  DEEP_AND_WIDE,
   expectError,
   FORBIDDEN,
   freeUpdateOver,
@@ -21,6 +22,7 @@ import {
   PATCH_NEED_CONTENT_TYPE,
   PRECONDITION_FAILED,
   patchAccount,
+  recordText,
   schemaMismatch,
   type TestAccount,
   UNKNOWN_ID,
@@ -111,6 +113,14 @@ describe("PATCH /v3/b/<id> with a JSON Patch (RFC 6902)", () => {
     ]);
     expect(res.status).toBe(200);
     expect(await latestRecord(account, bin.id)).toEqual({ a: 10, list: [2, 3], new: "x", b: 10 });
+  });
+
+  it("patches a record nested deeper than the native serialiser's stack", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, DEEP_AND_WIDE.record);
+    const res = await patch(account, bin.id, JSON_PATCH, [{ op: "add", path: "/n", value: 1 }]);
+    expect(res.status, (await res.clone().text()).slice(0, 200)).toBe(200);
+    expect((await recordText(account, bin.id)) === `{"inner":${DEEP_AND_WIDE.inner},"n":1}`).toBe(true);
   });
 
   it("applies nothing when one operation fails, answering 409", async () => {

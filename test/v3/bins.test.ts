@@ -7,6 +7,7 @@ import {
   call,
   createAccount,
   createBin,
+  DEEP_AND_WIDE,
   etagOf,
   expectError,
   ISO,
@@ -124,6 +125,17 @@ describe("POST /v3/b", () => {
     expect(res.headers.get("ETag")).toBe(await etagOf(0, compact));
     const id = (JSON.parse(text) as { metadata: { id: string } }).metadata.id;
     expect(await recordText(account, id)).toBe(compact);
+  });
+
+  it("stores a record nested deeper than the native serialiser's stack exactly as sent", async () => {
+    const account = await createAccount();
+    const res = await call("POST", "/v3/b", { headers: master(account), body: DEEP_AND_WIDE.record });
+    const text = await res.text();
+    expect(res.status, text.slice(0, 200)).toBe(200);
+    expect(text.startsWith(`{"record":${DEEP_AND_WIDE.record},"metadata":`)).toBe(true);
+    expect(res.headers.get("ETag")).toBe(await etagOf(0, DEEP_AND_WIDE.record));
+    const id = (JSON.parse(text) as { metadata: { id: string } }).metadata.id;
+    expect(await recordText(account, id)).toBe(DEEP_AND_WIDE.record);
   });
 
   it("stores unicode text unescaped and escaped input decoded", async () => {
@@ -337,6 +349,16 @@ describe("GET /v3/b/<id> with X-JSON-Path", () => {
     expect(res.headers.get("ETag")).toBe(await etagOf(1, '{"v":1}'));
   });
 
+  it("selects a subtree nested deeper than the native serialiser's stack", async () => {
+    const account = await createAccount();
+    const { id } = await createBin(account, DEEP_AND_WIDE.record);
+    const res = await read(id, { ...master(account), "X-Bin-Meta": "false", "X-JSON-Path": "$.inner" });
+    expect({ status: res.status, isInner: (await res.text()) === `[${DEEP_AND_WIDE.inner}]` }).toEqual({
+      status: 200,
+      isInner: true,
+    });
+  });
+
   it("ignores an empty X-JSON-Path", async () => {
     const account = await createAccount();
     const bin = await createBin(account, tweets);
@@ -384,6 +406,16 @@ describe("GET /v3/b/<id> with X-Dot-Path", () => {
     expect(await res.text()).toBe(
       `{"record":"a@example.com","metadata":{"id":"${bin.id}","private":true,"createdAt":"${bin.metadata.createdAt}"}}`,
     );
+  });
+
+  it("selects a value nested deeper than the native serialiser's stack", async () => {
+    const account = await createAccount();
+    const { id } = await createBin(account, DEEP_AND_WIDE.record);
+    const res = await read(id, { ...master(account), "X-Bin-Meta": "false", "X-Dot-Path": "inner" });
+    expect({ status: res.status, isInner: (await res.text()) === DEEP_AND_WIDE.inner }).toEqual({
+      status: 200,
+      isInner: true,
+    });
   });
 
   it("answers 404 for a path that does not exist", async () => {
@@ -525,6 +557,15 @@ describe("PUT /v3/b/<id>", () => {
     expect(res.status).toBe(200);
     const after = (await (await read(bin.id, master(account))).json()) as { metadata: Record<string, unknown> };
     expect(after.metadata).toEqual({ id: bin.id, private: true, createdAt: bin.metadata.createdAt, name: "kept" });
+  });
+
+  it("stores a record nested deeper than the native serialiser's stack as a new version", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account, { v: 0 });
+    const res = await updateBin(account, bin.id, DEEP_AND_WIDE.record, { "X-Bin-Versioning": "true" });
+    expect(res.status, (await res.clone().text()).slice(0, 200)).toBe(200);
+    expect(res.headers.get("ETag")).toBe(await etagOf(1, DEEP_AND_WIDE.record));
+    expect((await recordText(account, `${bin.id}/1`)) === DEEP_AND_WIDE.record).toBe(true);
   });
 
   it("stores the compact form of the new body and keeps the bin's createdAt", async () => {

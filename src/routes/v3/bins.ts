@@ -16,6 +16,7 @@ import { booleanHeader, header, metadataWanted, nameHeader } from "../../http/he
 import { jsonResponse, rawJsonResponse } from "../../http/json";
 import { normalizeId, parseId } from "../../ids";
 import { type BinView, listRecordsPage, loadCreateContext } from "../../storage/bin-reads";
+import { compactJson } from "../../values";
 import { charge } from "../charging";
 import { readV3Credentials } from "../keys";
 import { openBin } from "../open-bin";
@@ -190,7 +191,7 @@ function select(text: string, sel: Selector): string {
   if (sel.kind === "dot-path") {
     const value = resolveDotPath(doc, sel.path);
     if (value === undefined) throw new AppError("dotPathNotFound");
-    return JSON.stringify(value);
+    return compactJson(value);
   }
   try {
     return serializeMatches(sel.run(doc), Math.max(4 * text.length, 1_048_576));
@@ -213,7 +214,7 @@ function serializeMatches(matches: unknown[], maxChars: number): string {
   for (const match of matches) {
     let part = seen.get(match);
     if (part === undefined) {
-      part = JSON.stringify(match);
+      part = compactJson(match);
       if (typeof match === "object" && match !== null) seen.set(match, part);
     }
     total += part.length + 1;
