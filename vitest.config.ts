@@ -12,7 +12,13 @@ export default defineConfig(async () => {
         miniflare: {
           // BODY_GRACE_SECONDS=0: superseded bodies are deleted as soon as the writer's alarm runs,
           // so tests can assert that storage is reclaimed; one test sets its own grace.
-          bindings: { TEST_MIGRATIONS: migrations, ADMIN_KEY: "test-admin-key", BODY_GRACE_SECONDS: "0" },
+          // USAGE_FLUSH_MILLISECONDS=20: counts and log rows reach D1 soon after each request.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_KEY: "test-admin-key",
+            BODY_GRACE_SECONDS: "0",
+            USAGE_FLUSH_MILLISECONDS: "20",
+          },
         },
       }),
     ],

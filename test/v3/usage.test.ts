@@ -1,4 +1,7 @@
+import { createExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "../../src/env";
+import worker from "../../src/index";
 import {
   ADMIN_KEY,
   BIN_BLANK,
@@ -9,12 +12,14 @@ import {
   createAccessKey,
   createAccount,
   createBin,
+  env,
   eventually,
   expectError,
   expectLegacyError,
   FREE_UPDATE_TOO_LARGE,
   INVALID_JSON,
   INVALID_MASTER,
+  instrumentedEnv,
   JSON_TYPE,
   master,
   NEED_JSON,
@@ -320,6 +325,64 @@ describe("usage headers (§7)", () => {
     ]) {
       expect(exposed).toContain(name);
     }
+  });
+});
+
+describe("counting off D1's write path", () => {
+  /** Bindings of their own, so their isolate tally is theirs too; it flushes only when a log listing asks. */
+  const heldBindings = () => instrumentedEnv({}, { vars: { USAGE_FLUSH_MILLISECONDS: "60000" } });
+  const fetchThrough = async (bindings: Env, path: string, account: TestAccount) => {
+    const res = await worker.fetch(
+      new Request(`http://edgebin.test${path}`, { headers: master(account) }),
+      bindings,
+      createExecutionContext(),
+    );
+    await res.arrayBuffer();
+    return res;
+  };
+  const storedCounter = async (account: TestAccount) =>
+    (await env.DB.prepare("SELECT requests_used FROM accounts WHERE id = ?").bind(account.accountId).first<{
+      requests_used: number;
+    }>())!.requests_used;
+
+  it("drops the requests counted before an admin reset that reach D1 after it", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await expectUsed(account, 1);
+    const held = heldBindings();
+    for (let i = 0; i < 3; i++) expect((await fetchThrough(held, `/v3/b/${bin.id}`, account)).status).toBe(200);
+    expect((await patchAccount(account.accountId, { resetRequests: true })).status).toBe(200);
+    await expectOk(await readBin(bin.id, master(account))); // the first request after the reset
+    // The held tally now writes its three reads (and their log rows): their increment is refused.
+    expect((await fetchThrough(held, "/v3/l", account)).status).toBe(200);
+    await expectUsed(account, 1);
+    await eventually(async () => expect(await storedCounter(account)).toBe(1));
+  });
+
+  it("writes what an account's meter counted to D1 within the flush interval", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 100);
+    for (let i = 0; i < 5; i++) await expectOk(await readBin(bin.id, master(account)));
+    expect((await usage(account)).requests.used).toBe(5);
+    await eventually(async () => expect(await storedCounter(account)).toBe(5));
+  });
+
+  it("adds a meter's count to D1's counter, never replaces it, when the quota is lifted and set again", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 100);
+    for (let i = 0; i < 3; i++) await expectOk(await readBin(bin.id, master(account)));
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
+    for (let i = 0; i < 2; i++) await expectOk(await readBin(bin.id, master(account)));
+    // The meter learns of requests counted elsewhere from D1's counter, so wait for them to land there.
+    await eventually(async () => expect(await storedCounter(account)).toBe(5));
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: 6 } })).status).toBe(200);
+    const last = await readBin(bin.id, master(account));
+    expect(usageHeaders(last)).toEqual({ used: "6", limit: "6", remaining: "0" });
+    await expectOk(last);
+    await expectError(await readBin(bin.id, master(account)), 403, REQUESTS_EXHAUSTED);
+    await eventually(async () => expect(await storedCounter(account)).toBe(6));
   });
 });
 

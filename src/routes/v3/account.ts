@@ -4,6 +4,7 @@ import { rotateMasterKey } from "../../accounts/service";
 import { accountUsage } from "../../accounts/store";
 import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
+import { requestsUsed } from "../../usage/charge";
 import { requireMasterAccount } from "../keys";
 
 export const account = new Hono<HonoEnv>();
@@ -17,9 +18,9 @@ account.post("/master-key/rotate", async (c) => {
 /** Not counted, so it always answers, even for an account whose quota is exhausted. */
 account.get("/usage", async (c) => {
   const row = await requireMasterAccount(c);
-  const usage = await accountUsage(c.env.DB, row.id);
+  const [usage, used] = await Promise.all([accountUsage(c.env.DB, row.id), requestsUsed(c.env, row)]);
   return jsonResponse({
-    requests: { used: row.requests_used, limit: effectiveLimits(c.env, row).requestQuota },
+    requests: { used, limit: effectiveLimits(c.env, row).requestQuota },
     bins: usage.bins,
     storageBytes: usage.storageBytes,
   });
