@@ -2,8 +2,15 @@
 export const root: string;
 export const wranglerVersion: string;
 export function freePort(): Promise<number>;
+export function endGroup(child: unknown): Promise<void>;
 export class LocalWorker {
-  constructor(options?: { vars?: Record<string, string> });
+  constructor(options?: {
+    vars?: Record<string, string>;
+    sourceDir?: string;
+    config?: string | null;
+    extra?: string[];
+    label?: string | null;
+  });
   dir: string;
   persistDir: string;
   adminKey: string;
@@ -14,4 +21,5 @@ export class LocalWorker {
   cleanup(): Promise<void>;
   d1Execute(file: string): Promise<void>;
   logTail(): string;
+  rssKb(): number;
 }
