@@ -205,13 +205,15 @@ export function failOnErrors(results) {
  * config exported with `git archive` into a temp dir (the repo's own files and history untouched),
  * run by a LocalWorker like the current code. Returns the worker; `cleanup()` removes both dirs.
  */
-export function workerAt(commit, options = {}) {
+export function workerAt(commit, { change = null, label = `commit ${commit}`, ...options } = {}) {
   const dir = mkdtempSync(join(tmpdir(), `edgebin-${commit}-`));
   const archive = spawnSync("sh", ["-c", `git -C "${root}" archive --format=tar "${commit}" | tar -x -C "${dir}"`], {
     encoding: "utf8",
   });
   if (archive.status !== 0) throw new Error(`git archive ${commit} failed: ${archive.stderr}`);
-  const worker = new LocalWorker({ ...options, sourceDir: dir, label: `commit ${commit}` });
+  // `change(dir)`: edits the exported files, for an A/B of one step (e.g. without the body cache).
+  change?.(dir);
+  const worker = new LocalWorker({ ...options, sourceDir: dir, label });
   const cleanup = worker.cleanup.bind(worker);
   worker.cleanup = async () => {
     await cleanup();

@@ -22,4 +22,5 @@ export class LocalWorker {
   d1Execute(file: string): Promise<void>;
   logTail(): string;
   rssKb(): number;
+  workerdProcesses(): { pid: number; rssKb: number }[];
 }

@@ -235,19 +235,25 @@ export class LocalWorker {
 
   /** Resident memory of the workerd processes of this instance (its process group), in KiB; 0 when stopped. */
   rssKb() {
+    return this.workerdProcesses().reduce((n, p) => n + p.rssKb, 0);
+  }
+
+  /** The workerd processes of this instance (wrangler runs two: its proxy and the Worker's runtime). */
+  workerdProcesses() {
     const group = this.#dev?.pid;
-    if (group === undefined) return 0;
-    let total = 0;
+    if (group === undefined) return [];
+    const found = [];
     for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         const [, comm, rest] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? [];
         // Fields after the name: state, ppid, pgrp, ...
         if (!comm?.startsWith("workerd") || Number(rest.split(" ")[2]) !== group) continue;
-        total += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        found.push({ pid: Number(pid), rssKb });
       } catch {}
     }
-    return total;
+    return found;
   }
 
   /** The last lines `wrangler dev` printed: a 500 is explained only there (the worker logs the stack, never the client). */
