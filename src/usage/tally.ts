@@ -51,6 +51,7 @@ export class UsageTally {
   #inFlight = new Map<string, number>();
   #logs: AccessLogEntry[] = [];
   #scheduled = false;
+  #scheduledAt = 0;
   #flushing: Promise<void> | null = null;
   #dropped = 0;
 
@@ -88,8 +89,12 @@ export class UsageTally {
   schedule(db: D1Database, delayMs: number, waitUntil: (p: Promise<unknown>) => void): void {
     if (this.#counts.size === 0 && this.#logs.length === 0) return;
     const full = this.#logs.length >= MAX_BUFFERED_LOGS && this.#flushing === null;
-    if (this.#scheduled && !full) return;
+    // A scheduled flush whose request context was cancelled before its timer fired never runs:
+    // past a few intervals without one, the next request schedules another.
+    const overdue = Date.now() - this.#scheduledAt > Math.max(5 * delayMs, 5000);
+    if (this.#scheduled && !full && !overdue) return;
     this.#scheduled = true;
+    this.#scheduledAt = Date.now();
     const wait = full || delayMs === 0 ? Promise.resolve() : new Promise((r) => setTimeout(r, delayMs));
     waitUntil(wait.then(() => this.flush(db)));
   }
