@@ -13,12 +13,14 @@ export default defineConfig(async () => {
           // BODY_GRACE_SECONDS=0: superseded bodies are deleted as soon as the writer's alarm runs,
           // so tests can assert that storage is reclaimed; one test sets its own grace.
           // FUZZ_SEED replays a fuzz run (test/fuzz); FUZZ_REQUESTS makes it longer or shorter.
+          // USAGE_FLUSH_MILLISECONDS=20: counts and log rows reach D1 soon after each request.
           bindings: {
             TEST_MIGRATIONS: migrations,
             ADMIN_KEY: "test-admin-key",
             BODY_GRACE_SECONDS: "0",
             FUZZ_SEED: process.env.FUZZ_SEED ?? "",
             FUZZ_REQUESTS: process.env.FUZZ_REQUESTS ?? "",
+            USAGE_FLUSH_MILLISECONDS: "20",
           },
         },
       }),

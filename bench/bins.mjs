@@ -1,60 +1,86 @@
 #!/usr/bin/env node
-// `npm run bench [-- --duration N --connections N]`: load-tests a few bin routes against a
-// throwaway local `wrangler dev` and compares each to a no-storage baseline route of the same worker.
+// `npm run bench [-- --duration N --connections N --rounds N --before <commit>]`: the hot path of a
+// bin against two references measured in the same run: the Worker's own 404 (no storage) and the
+// bench-only read floor (bench/floor/: the one D1 query and the one R2 get a read cannot avoid).
+// With `--before <commit>` the same GET and PUT also run against the Worker as it was at that commit.
 import {
+  allOf,
   benchOptions,
-  call,
   createAccount,
   failOnErrors,
+  floorBin,
+  floorWorker,
+  freshBin,
+  kilobyteRecord,
   LocalWorker,
   loadAverage,
-  measure,
+  measureInterleaved,
   printResults,
   runBench,
+  workerAt,
 } from "./lib.mjs";
 
-const options = benchOptions();
-const worker = new LocalWorker();
+const options = benchOptions(process.argv.slice(2), { duration: 10, rounds: 5 });
+const i = process.argv.indexOf("--before");
+const before = i >= 0 ? process.argv[i + 1] : null;
 
-await runBench(worker, async () => {
-  const loadBefore = loadAverage();
-  const base = await worker.start();
+const current = new LocalWorker();
+const floor = floorWorker();
+const old = before ? workerAt(before) : null;
+const workers = [current, floor, ...(old ? [old] : [])];
+
+/** GET latest of one bin for the whole run; a fresh bin for every round of versioned PUTs (never at the cap). */
+async function binScenarios(worker, label) {
   const { masterKey } = await createAccount(worker);
   const auth = { "X-Master-Key": masterKey, "Content-Type": "application/json" };
-  // ~1 KB record (about 980 bytes), the size of a typical small config blob.
-  const items = Array.from({ length: 25 }, (_, i) => ({ id: i, label: `item-${i}`, on: i % 2 === 0 }));
-  const record = { name: "bench", tags: ["a", "b", "c"], items };
-  const created = await call(`${base}/v3/b`, {
-    method: "POST",
-    headers: { ...auth, "X-Bin-Private": "true" },
-    body: JSON.stringify(record),
-  });
-  const id = created.metadata.id;
-  const bin = `${base}/v3/b/${id}`;
-
-  // One request each first, so the first-request script load isn't measured (the create above
-  // already woke the bin's Durable Object).
-  await fetch(`${base}/v3/does-not-exist`, { signal: AbortSignal.timeout(30_000) });
-  await call(`${bin}/latest`, { headers: auth });
-
-  const results = [];
-  results.push(await measure("baseline (404)", { url: `${base}/v3/does-not-exist` }, options));
-  results.push(await measure("GET latest", { url: `${bin}/latest`, headers: auth }, options));
-  results.push(
-    await measure(
-      "versioned PUT",
-      {
-        url: bin,
+  const readUrl = await freshBin(worker, masterKey);
+  let n = 0;
+  return [
+    { name: `GET latest${label}`, opts: { url: readUrl, headers: auth } },
+    {
+      name: `versioned PUT${label}`,
+      // A ~1 KB body, like the record read; each round gets its own bin, so no write is an overwrite at the cap.
+      opts: async () => ({
+        url: await freshBin(worker, masterKey),
         method: "PUT",
         headers: { ...auth, "X-Bin-Versioning": "true" },
-        body: JSON.stringify({ counter: 1, note: "bench" }),
-      },
-      options,
-    ),
-  );
-  const { metadata } = await call(`${bin}/versions/count`, { headers: auth });
+        body: JSON.stringify(kilobyteRecord(++n)),
+      }),
+    },
+  ];
+}
 
-  printResults(results, { script: "bench", options, loadBefore });
-  console.log(`versions at the end: ${metadata.versionCount} (cap 1000; writes past it overwrite version 1000)`);
+await runBench(allOf(workers), async () => {
+  const loadBefore = loadAverage();
+  await Promise.all(workers.map((w) => w.start()));
+  const ours = await binScenarios(current, "");
+  const theirs = old ? await binScenarios(old, ` (${before})`) : [];
+  const floorUrl = await floorBin(floor);
+  const scenarios = [
+    { name: "404 of the Worker", opts: { url: `${current.base}/v3/does-not-exist` } },
+    { name: "read floor", opts: { url: floorUrl } },
+    ...ours,
+    ...theirs,
+  ];
+  // One request each first, so no first-request script load is measured.
+  for (const s of scenarios) if (typeof s.opts !== "function") await fetch(s.opts.url, { headers: s.opts.headers });
+
+  const results = await measureInterleaved(scenarios, options);
+  const byName = new Map(results.map((r) => [r.name, r]));
+  printResults(results, {
+    script: "bench",
+    options,
+    loadBefore,
+    source: workers.map((w) => w.source).join("; "),
+    baselineOf: (r) => byName.get(r.name.startsWith("GET latest") ? "read floor" : "404 of the Worker"),
+  });
+  if (old) {
+    for (const [a, b] of [
+      ["GET latest", `GET latest (${before})`],
+      ["versioned PUT", `versioned PUT (${before})`],
+    ]) {
+      console.log(`${a}: ${(byName.get(a).rps / byName.get(b).rps).toFixed(2)}× the req/s at ${before}`);
+    }
+  }
   failOnErrors(results);
 });

@@ -13,8 +13,6 @@ export interface Charge {
   used: number;
   /** null = no quota. */
   quota: number | null;
-  /** True when the counter still has to be incremented (no quota: counted off the response path). */
-  deferred: boolean;
   rate?: { limit: number; remaining: number; resetSeconds: number };
 }
 

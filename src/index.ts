@@ -48,12 +48,13 @@ app.onError((err, c) => renderError(c, err));
 
 export default {
   fetch: app.fetch,
-  /** Cron Trigger: prunes access logs past retention and closed rate-limit windows. */
+  /** Cron Trigger: prunes access logs past retention. */
   async scheduled(controller, env, ctx) {
     ctx.waitUntil(pruneUsage(env, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<Env>;
 export { BinWriter } from "./bins/bin-writer";
+export { AccountMeter } from "./usage/account-meter";
 /** The routes the app serves, for the test that holds them equal to the OpenAPI document's. */
 export const servedRoutes = (): { method: string; path: string }[] =>
   app.routes.map(({ method, path }) => ({ method, path }));

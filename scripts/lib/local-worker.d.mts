@@ -4,7 +4,13 @@ export const wranglerVersion: string;
 export function freePort(): Promise<number>;
 export function endGroup(child: import("node:child_process").ChildProcess): Promise<void>;
 export class LocalWorker {
-  constructor(options?: { vars?: Record<string, string> });
+  constructor(options?: {
+    vars?: Record<string, string>;
+    sourceDir?: string;
+    config?: string | null;
+    extra?: string[];
+    label?: string | null;
+  });
   dir: string;
   persistDir: string;
   adminKey: string;
@@ -17,4 +23,6 @@ export class LocalWorker {
   d1Execute(file: string): Promise<void>;
   logTail(): string;
   workerdPid(): number | null;
+  rssKb(): number;
+  workerdProcesses(): { pid: number; rssKb: number }[];
 }

@@ -2,7 +2,7 @@
 // Used by the benchmarks in bench/ and by the end-to-end tests in test/e2e/.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
@@ -81,10 +81,27 @@ export class LocalWorker {
   #log = [];
   #closed = false;
   #vars;
+  #sourceDir;
+  #config;
+  #extra;
+  #label;
 
-  /** `vars`: operator settings for this instance (e.g. `{ RATE_LIMIT_PER_MINUTE: "3" }`), passed with `--var`. */
-  constructor({ vars = {} } = {}) {
+  /**
+   * `vars`: operator settings for this instance (e.g. `{ RATE_LIMIT_PER_MINUTE: "3" }`), passed with `--var`.
+   * For benchmarks: `sourceDir`, another copy of the repo to run (e.g. an older commit's files);
+   * `config`, a wrangler config other than wrangler.toml (relative to the copy); `extra`, more
+   * entries to copy; `label`, what the run says it measured.
+   */
+  constructor({ vars = {}, sourceDir = root, config = null, extra = [], label = null } = {}) {
     this.#vars = vars;
+    this.#sourceDir = sourceDir;
+    this.#config = config;
+    this.#extra = extra;
+    this.#label = label;
+  }
+
+  #configArgs() {
+    return this.#config ? ["--config", this.#config] : [];
   }
 
   // After cleanup (e.g. on a signal while a step is still running) nothing new may be spawned:
@@ -117,20 +134,43 @@ export class LocalWorker {
   /** Runs a SQL file against the local D1 of this worker's dir. Only while the worker is stopped: workerd holds the database open. */
   async d1Execute(file) {
     if (this.#dev) throw new Error("d1Execute needs the worker stopped");
-    await this.#wrangler(["d1", "execute", "DB", "--local", "--persist-to", this.persistDir, "--file", file, "--yes"]);
+    await this.#wrangler([
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      this.persistDir,
+      "--file",
+      file,
+      "--yes",
+      ...this.#configArgs(),
+    ]);
   }
 
   /** Copies the source and applies the migrations (first time only), starts `wrangler dev` and waits until it answers; returns its base URL. */
   async start() {
     if (!this.#prepared) {
-      this.source = describeSource();
-      for (const entry of SNAPSHOT) cpSync(join(root, entry), join(this.#app, entry), { recursive: true });
+      this.source = this.#label ?? describeSource();
+      for (const entry of [...SNAPSHOT, ...this.#extra]) {
+        // An older commit may lack an entry (public/ came with the console).
+        if (existsSync(join(this.#sourceDir, entry))) {
+          cpSync(join(this.#sourceDir, entry), join(this.#app, entry), { recursive: true });
+        }
+      }
       symlinkSync(join(root, "node_modules"), join(this.#app, "node_modules"), "dir");
-      await this.#wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", this.persistDir]).catch(
-        (err) => {
-          throw new Error(`migrations failed: ${err.message}`);
-        },
-      );
+      await this.#wrangler([
+        "d1",
+        "migrations",
+        "apply",
+        "DB",
+        "--local",
+        "--persist-to",
+        this.persistDir,
+        ...this.#configArgs(),
+      ]).catch((err) => {
+        throw new Error(`migrations failed: ${err.message}`);
+      });
       this.#prepared = true;
     }
     const port = await freePort();
@@ -155,6 +195,7 @@ export class LocalWorker {
         "--log-level",
         "warn",
         "--show-interactive-dev-session=false",
+        ...this.#configArgs(),
       ],
       { cwd: this.#app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -207,19 +248,30 @@ export class LocalWorker {
 
   /** The pid of the running workerd (the process group of `wrangler dev` holds it), for memory figures. */
   workerdPid() {
-    if (!this.#dev) return null;
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
+    return this.workerdProcesses()[0]?.pid ?? null;
+  }
+
+  /** Resident memory of the workerd processes of this instance (its process group), in KiB; 0 when stopped. */
+  rssKb() {
+    return this.workerdProcesses().reduce((n, p) => n + p.rssKb, 0);
+  }
+
+  /** The workerd processes of this instance (wrangler runs two: its proxy and the Worker's runtime). */
+  workerdProcesses() {
+    const group = this.#dev?.pid;
+    if (group === undefined) return [];
+    const found = [];
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
       try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        const [comm, rest] = [
-          stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
-          stat.slice(stat.lastIndexOf(")") + 2),
-        ];
-        if (comm === "workerd" && Number(rest.split(" ")[2]) === this.#dev.pid) return Number(entry);
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? [];
+        // Fields after the name: state, ppid, pgrp, ...
+        if (!comm?.startsWith("workerd") || Number(rest.split(" ")[2]) !== group) continue;
+        const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        found.push({ pid: Number(pid), rssKb });
       } catch {}
     }
-    return null;
+    return found;
   }
 
   /** The last lines `wrangler dev` printed: a 500 is explained only there (the worker logs the stack, never the client). */

@@ -64,5 +64,8 @@ export function effectiveLimits(env: Env, row: LimitOverrides): Limits {
 /** What charging and size checks need about the paying account: limits and the counter as last read. */
 export interface Payer extends LimitOverrides {
   id: string;
+  /** As stored in D1: batched increments land up to a flush interval late (src/usage/). */
   requests_used: number;
+  /** Moves on every admin reset; counts of an older epoch are dropped (src/usage/). */
+  requests_epoch: number;
 }

@@ -1,6 +1,7 @@
 import { generateKey, sha256Hex } from "../auth/keys";
 import { AppError } from "../errors/app-error";
 import { newId } from "../ids";
+import { requestsUsed } from "../usage/charge";
 import { codePointLength, isPlainObject } from "../values";
 import { effectiveLimits, type Plan } from "./limits";
 import { type AccountRow, accountUsage, findAccount } from "./store";
@@ -37,13 +38,13 @@ export async function createAccount(env: Env, input: NewAccountInput) {
 }
 
 export async function describeAccount(env: Env, row: AccountRow) {
-  const usage = await accountUsage(env.DB, row.id);
+  const [usage, requestsUsedNow] = await Promise.all([accountUsage(env.DB, row.id), requestsUsed(env, row)]);
   return {
     accountId: row.id,
     ...(row.name !== null ? { name: row.name } : {}),
     plan: row.plan,
     limits: effectiveLimits(env, row),
-    usage: { requestsUsed: row.requests_used, bins: usage.bins, storageBytes: usage.storageBytes },
+    usage: { requestsUsed: requestsUsedNow, bins: usage.bins, storageBytes: usage.storageBytes },
     createdAt: row.created_at,
   };
 }
@@ -85,7 +86,11 @@ export async function patchAccount(env: Env, id: string, patch: Record<string, u
         break;
       case "resetRequests":
         if (typeof value !== "boolean") throw invalid(key);
-        if (value) set("requests_used", 0);
+        // A new epoch: counts of the old one still buffered in isolates or meters are dropped when they land.
+        if (value) {
+          set("requests_used", 0);
+          sets.push("requests_epoch = requests_epoch + 1");
+        }
         break;
       case "limits":
         if (!isPlainObject(value)) throw invalid(key);

@@ -6,6 +6,7 @@ export interface AccountRow extends LimitOverrides {
   master_key_hash: string;
   created_at: string;
   requests_used: number;
+  requests_epoch: number;
 }
 
 export const findAccount = (db: D1Database, id: string): Promise<AccountRow | null> =>

@@ -61,6 +61,7 @@ interface BinViewRow extends KeyColumns {
   max_access_keys: number | null;
   request_quota: number | null;
   requests_used: number | null;
+  requests_epoch: number | null;
   schema_id: string | null;
   schema_name: string | null;
   schema_text: string | null;
@@ -76,6 +77,7 @@ SELECT b.id, b.account_id, b.private, b.name, b.collection_id, b.created_at, b.v
        k.id AS ak_id, k.account_id AS ak_account_id, k.can_create AS ak_create, k.can_read AS ak_read,
        k.can_update AS ak_update, k.can_delete AS ak_delete,
        o.plan, o.max_record_bytes, o.max_collections, o.max_access_keys, o.request_quota, o.requests_used,
+       o.requests_epoch,
        s.id AS schema_id, s.name AS schema_name, CASE WHEN ?5 THEN s.schema END AS schema_text,
        s.revision AS schema_revision
 FROM bins b
@@ -131,6 +133,7 @@ export async function loadBinView(
             max_access_keys: row.max_access_keys,
             request_quota: row.request_quota,
             requests_used: row.requests_used ?? 0,
+            requests_epoch: row.requests_epoch ?? 0,
             id: row.account_id!,
           },
     schema:
@@ -178,6 +181,7 @@ const PAYER_COLUMNS = [
   "max_access_keys",
   "request_quota",
   "requests_used",
+  "requests_epoch",
 ] as const;
 
 export interface CreateContext {

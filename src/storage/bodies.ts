@@ -1,3 +1,5 @@
+import { bodyCache } from "./body-cache";
+
 /**
  * Record bodies live in R2 under `<binId>/<random>`. A key is never reused: every write puts a
  * fresh object and only then points D1 at it, so a reader can never see a half-written body,
@@ -11,9 +13,15 @@ export async function putBody(bucket: R2Bucket, key: string, text: string): Prom
   await bucket.put(key, text, { httpMetadata: { contentType: "application/json" } });
 }
 
+/** From this isolate's cache when it has the key (a key's body never changes), else from R2. */
 export async function getBody(bucket: R2Bucket, key: string): Promise<string | null> {
+  const cached = bodyCache.get(key);
+  if (cached !== undefined) return cached;
   const object = await bucket.get(key);
-  return object ? object.text() : null;
+  if (!object) return null;
+  const text = await object.text();
+  bodyCache.set(key, text);
+  return text;
 }
 
 /** Best effort: a body left behind is unreachable garbage, never wrong data. */

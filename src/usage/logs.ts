@@ -1,5 +1,5 @@
 import { strToU8, zipSync } from "fflate";
-import type { Charge } from "../env";
+import { type AccessLogEntry, tallyOf } from "./tally";
 
 export interface LogRow {
   time: string;
@@ -24,43 +24,23 @@ const BIN_IN_PATH = /\/(?:b|e)\/(?:update\/)?([0-9a-fA-F]{24})(?:\/|$)/;
 
 export const accessLogsEnabled = (env: Env): boolean => (env.ACCESS_LOGS || "true").toLowerCase() !== "false";
 
-/**
- * The writes a charged request owes after its response: the deferred counter increment (accounts
- * without a quota) and the access log row. One batch, run with waitUntil: the response never waits.
- */
-export function afterResponseStatements(env: Env, charge: Charge, request: LoggedRequest): D1PreparedStatement[] {
-  const db = env.DB;
-  const statements: D1PreparedStatement[] = [];
-  if (charge.deferred) {
-    statements.push(
-      db.prepare("UPDATE accounts SET requests_used = requests_used + 1 WHERE id = ?").bind(charge.accountId),
-    );
-  }
-  if (accessLogsEnabled(env)) {
-    const time = new Date().toISOString();
-    statements.push(
-      db
-        .prepare(
-          "INSERT INTO access_logs (account_id, day, time, method, path, bin_id, status, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(
-          charge.accountId,
-          time.slice(0, 10),
-          time,
-          request.method,
-          request.path,
-          BIN_IN_PATH.exec(request.path)?.[1]?.toLowerCase() ?? null,
-          request.status,
-          request.ip,
-          request.userAgent,
-        ),
-    );
-  }
-  return statements;
+/** The access log row of a charged request, timed when its response is ready. */
+export function accessLogEntry(accountId: string, request: LoggedRequest, now = new Date()): AccessLogEntry {
+  return {
+    accountId,
+    time: now.toISOString(),
+    method: request.method,
+    path: request.path,
+    binId: BIN_IN_PATH.exec(request.path)?.[1]?.toLowerCase() ?? null,
+    status: request.status,
+    ip: request.ip,
+    userAgent: request.userAgent,
+  };
 }
 
-/** UTC days with entries, oldest first, as DD-MM-YYYY. */
+/** UTC days with entries, oldest first, as DD-MM-YYYY; this isolate's buffered rows written first. */
 export async function logDays(db: D1Database, accountId: string): Promise<string[]> {
+  await tallyOf(db).flush(db);
   const { results } = await db
     .prepare("SELECT DISTINCT day FROM access_logs WHERE account_id = ? ORDER BY day")
     .bind(accountId)
@@ -68,7 +48,9 @@ export async function logDays(db: D1Database, accountId: string): Promise<string
   return results.map((r) => isoDayToDmy(r.day));
 }
 
+/** One day's rows in time order; this isolate's buffered rows written first. */
 export async function logsOfDay(db: D1Database, accountId: string, isoDay: string): Promise<LogRow[]> {
+  await tallyOf(db).flush(db);
   const { results } = await db
     .prepare(
       "SELECT time, method, path, bin_id, status, ip, user_agent FROM access_logs WHERE account_id = ? AND day = ? ORDER BY time, id",
@@ -112,13 +94,10 @@ export function zipOne(fileName: string, content: string): Uint8Array {
   return zipSync({ [fileName]: strToU8(content) });
 }
 
-/** Scheduled job: drop log days past retention and rate-limit windows that have closed. */
+/** Scheduled job: drop log days past retention. */
 export async function pruneUsage(env: Env, now: Date): Promise<void> {
   const days = Number(env.LOG_RETENTION_DAYS || 30);
   const keep = Number.isInteger(days) && days > 0 ? days : 30;
   const cutoff = new Date(now.getTime() - keep * 86_400_000).toISOString().slice(0, 10);
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM access_logs WHERE day <= ?").bind(cutoff),
-    env.DB.prepare("DELETE FROM rate_windows WHERE window_start < ?").bind(Math.floor(now.getTime() / 60_000) - 1),
-  ]);
+  await env.DB.prepare("DELETE FROM access_logs WHERE day <= ?").bind(cutoff).run();
 }

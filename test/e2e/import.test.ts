@@ -39,7 +39,7 @@ async function wipeTarget(): Promise<void> {
   const sql = join(temp, "wipe.sql");
   writeFileSync(
     sql,
-    ["records", "bins", "collections", "schema_docs", "access_keys", "access_logs", "rate_windows", "accounts"]
+    ["records", "bins", "collections", "schema_docs", "access_keys", "access_logs", "accounts"]
       .map((table) => `DELETE FROM ${table};`)
       .join("\n"),
   );

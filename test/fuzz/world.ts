@@ -237,8 +237,8 @@ export async function apiView(world: World) {
   return view;
 }
 
-// Tables whose rows only good requests may change. Counting and logs (requests_used, access_logs,
-// rate_windows) change with every charged request, good or bad.
+// Tables whose rows only good requests may change. Counting and logs (requests_used, access_logs)
+// change with every charged request, good or bad.
 const TABLES: Record<string, string> = {
   accounts:
     "SELECT id, name, plan, master_key_hash, created_at, max_record_bytes, max_collections, max_access_keys, request_quota FROM accounts ORDER BY id",

@@ -12,16 +12,23 @@ const bump = (counts: Counts, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 
-/** Wraps a D1 binding so every executed statement and batch is counted. */
-function countingD1(db: D1Database, counts: Counts): D1Database {
+const WRITE_SQL = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+
+/**
+ * Wraps a D1 binding so every executed statement and batch is counted; with `writes`, every
+ * statement that writes (alone or inside a batch) is also counted as `d1.write`.
+ */
+function countingD1(db: D1Database, counts: Counts, writes: boolean): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
-  const wrapStatement = (stmt: D1PreparedStatement): D1PreparedStatement => {
+  const writing = new WeakSet<object>();
+  const wrapStatement = (stmt: D1PreparedStatement, isWrite: boolean): D1PreparedStatement => {
     const proxy = new Proxy(stmt, {
       get(target, prop) {
-        if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args));
+        if (prop === "bind") return (...args: unknown[]) => wrapStatement(target.bind(...args), isWrite);
         if (prop === "first" || prop === "all" || prop === "run" || prop === "raw") {
           return (...args: unknown[]) => {
             bump(counts, "d1.query");
+            if (writes && isWrite) bump(counts, "d1.write");
             return (target[prop] as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
@@ -30,14 +37,16 @@ function countingD1(db: D1Database, counts: Counts): D1Database {
       },
     });
     real.set(proxy, stmt);
+    if (isWrite) writing.add(proxy);
     return proxy;
   };
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql));
+      if (prop === "prepare") return (sql: string) => wrapStatement(target.prepare(sql), WRITE_SQL.test(sql));
       if (prop === "batch") {
         return (statements: D1PreparedStatement[]) => {
           bump(counts, "d1.batch");
+          if (writes) for (const s of statements) if (writing.has(s)) bump(counts, "d1.write");
           return target.batch(statements.map((s) => real.get(s) ?? s));
         };
       }
@@ -77,9 +86,16 @@ export interface Faults {
   d1BatchHangs?: boolean;
 }
 
+export interface Instrumentation extends Faults {
+  /** Also count each statement that writes to D1, alone or in a batch, as `d1.write`. */
+  writes?: boolean;
+  /** Operator settings for these bindings, e.g. `{ USAGE_FLUSH_MILLISECONDS: "0" }`. */
+  vars?: Record<string, string>;
+}
+
 /** A copy of the Worker's bindings whose D1, R2 and Durable Object traffic is counted (and optionally failed). */
-export function instrumentedEnv(counts: Counts, faults: Faults = {}): Env {
-  const db = countingD1(env.DB, counts);
+export function instrumentedEnv(counts: Counts, faults: Instrumentation = {}): Env {
+  const db = countingD1(env.DB, counts, faults.writes ?? false);
   const bodies = countingMethods(env.BODIES, "r2", counts, {
     ...(faults.r2Put ? { put: () => Promise.reject(new Error("injected R2 put failure")) } : {}),
   });
@@ -103,16 +119,24 @@ export function instrumentedEnv(counts: Counts, faults: Faults = {}): Env {
         },
       })
     : db;
-  const namespace = new Proxy(env.BIN_WRITER, {
-    get(t, prop) {
-      if (prop === "get") {
-        return (id: DurableObjectId) => countingMethods(t.get(id), "do", counts);
-      }
-      const value = Reflect.get(t, prop);
-      return typeof value === "function" ? value.bind(t) : value;
-    },
-  });
-  return { ...env, DB: dbWithFaults, BODIES: bodies, BIN_WRITER: namespace } as Env;
+  const counted = <T extends DurableObjectNamespace>(ns: T, prefix: string): T =>
+    new Proxy(ns, {
+      get(t, prop) {
+        if (prop === "get") {
+          return (id: DurableObjectId) => countingMethods(t.get(id), prefix, counts);
+        }
+        const value = Reflect.get(t, prop);
+        return typeof value === "function" ? value.bind(t) : value;
+      },
+    });
+  return {
+    ...env,
+    ...faults.vars,
+    DB: dbWithFaults,
+    BODIES: bodies,
+    BIN_WRITER: counted(env.BIN_WRITER, "do"),
+    ACCOUNT_METER: counted(env.ACCOUNT_METER, "meter"),
+  } as Env;
 }
 
 export const writerStub = (binId: string) => env.BIN_WRITER.get(env.BIN_WRITER.idFromName(binId));

@@ -1,4 +1,7 @@
+import { createExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "../../src/env";
+import worker from "../../src/index";
 import {
   ADMIN_KEY,
   BIN_BLANK,
@@ -9,12 +12,14 @@ import {
   createAccessKey,
   createAccount,
   createBin,
+  env,
   eventually,
   expectError,
   expectLegacyError,
   FREE_UPDATE_TOO_LARGE,
   INVALID_JSON,
   INVALID_MASTER,
+  instrumentedEnv,
   JSON_TYPE,
   master,
   NEED_JSON,
@@ -31,9 +36,10 @@ import {
 
 // §7 usage and quota, §10.5 rate limit, `GET /v3/account/usage`.
 //
-// Without a quota the counter is incremented after the response (waitUntil), so reads of the
-// counter through `exports.default.fetch` poll until it settles. With a quota, the check and the
-// increment are one conditional UPDATE on the response path, so the counter is exact at once.
+// Without a quota or rate limit a request is counted in the isolate's tally and reaches D1 in the
+// next batch (USAGE_FLUSH_MILLISECONDS, 20 ms here), so reads of the stored counter poll until it
+// settles. With a quota, the account's AccountMeter checks and counts in one step, so the counter
+// is exact at once.
 
 interface Usage {
   requests: { used: number; limit: number | null };
@@ -323,6 +329,85 @@ describe("usage headers (§7)", () => {
   });
 });
 
+describe("counting off D1's write path", () => {
+  /** Bindings of their own, so their isolate tally is theirs too; it flushes only when a log listing asks. */
+  const heldBindings = () => instrumentedEnv({}, { vars: { USAGE_FLUSH_MILLISECONDS: "60000" } });
+  const fetchThrough = async (bindings: Env, path: string, account: TestAccount) => {
+    const res = await worker.fetch(
+      new Request(`http://edgebin.test${path}`, { headers: master(account) }),
+      bindings,
+      createExecutionContext(),
+    );
+    await res.arrayBuffer();
+    return res;
+  };
+  const storedCounter = async (account: TestAccount) =>
+    (await env.DB.prepare("SELECT requests_used FROM accounts WHERE id = ?").bind(account.accountId).first<{
+      requests_used: number;
+    }>())!.requests_used;
+
+  it("drops the requests counted before an admin reset that reach D1 after it", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await expectUsed(account, 1);
+    const held = heldBindings();
+    for (let i = 0; i < 3; i++) expect((await fetchThrough(held, `/v3/b/${bin.id}`, account)).status).toBe(200);
+    expect((await patchAccount(account.accountId, { resetRequests: true })).status).toBe(200);
+    await expectOk(await readBin(bin.id, master(account))); // the first request after the reset
+    // The held tally now writes its three reads (and their log rows): their increment is refused.
+    expect((await fetchThrough(held, "/v3/l", account)).status).toBe(200);
+    await expectUsed(account, 1);
+    await eventually(async () => expect(await storedCounter(account)).toBe(1));
+  });
+
+  it("starts a quota's count from this isolate's requests not yet in D1, not from D1's counter alone", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account); // 1
+    await expectUsed(account, 1);
+    const held = heldBindings();
+    for (let i = 0; i < 3; i++) expect((await fetchThrough(held, `/v3/b/${bin.id}`, account)).status).toBe(200);
+    expect(await storedCounter(account)).toBe(1);
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: 100 } })).status).toBe(200);
+    const first = await fetchThrough(held, `/v3/b/${bin.id}`, account);
+    expect(usageHeaders(first)).toEqual({ used: "5", limit: "100", remaining: "95" });
+    // The log listing (metered too) writes the held tally's three: then D1 and the meter agree on
+    // 1 + 3 + the two metered requests, whichever of the two writes lands first.
+    expect((await fetchThrough(held, "/v3/l", account)).status).toBe(200);
+    await eventually(async () => expect(await storedCounter(account)).toBe(6));
+    expect(usageHeaders(await fetchThrough(held, `/v3/b/${bin.id}`, account))).toEqual({
+      used: "7",
+      limit: "100",
+      remaining: "93",
+    });
+  });
+
+  it("writes what an account's meter counted to D1 within the flush interval", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 100);
+    for (let i = 0; i < 5; i++) await expectOk(await readBin(bin.id, master(account)));
+    expect((await usage(account)).requests.used).toBe(5);
+    await eventually(async () => expect(await storedCounter(account)).toBe(5));
+  });
+
+  it("adds a meter's count to D1's counter, never replaces it, when the quota is lifted and set again", async () => {
+    const account = await createAccount();
+    const bin = await createBin(account);
+    await withQuota(account, 100);
+    for (let i = 0; i < 3; i++) await expectOk(await readBin(bin.id, master(account)));
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: null } })).status).toBe(200);
+    for (let i = 0; i < 2; i++) await expectOk(await readBin(bin.id, master(account)));
+    // The meter learns of requests counted elsewhere from D1's counter, so wait for them to land there.
+    await eventually(async () => expect(await storedCounter(account)).toBe(5));
+    expect((await patchAccount(account.accountId, { limits: { requestQuota: 6 } })).status).toBe(200);
+    const last = await readBin(bin.id, master(account));
+    expect(usageHeaders(last)).toEqual({ used: "6", limit: "6", remaining: "0" });
+    await expectOk(last);
+    await expectError(await readBin(bin.id, master(account)), 403, REQUESTS_EXHAUSTED);
+    await eventually(async () => expect(await storedCounter(account)).toBe(6));
+  });
+});
+
 describe("request quota (§7)", () => {
   it("lets exactly 50 of 80 concurrent reads through under a quota of 50 (design margin: 0 in-flight) and refuses the rest with 403, uncounted", async () => {
     const account = await createAccount();
@@ -331,7 +416,7 @@ describe("request quota (§7)", () => {
     const responses = await Promise.all(Array.from({ length: 80 }, () => readBin(bin.id, master(account))));
     const ok = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status !== 200);
-    // The check and the increment are one conditional UPDATE: never a single request over.
+    // The meter checks and counts in one event with no await between: never a single request over.
     expect({ ok: ok.length, refused: refused.length }).toEqual({ ok: 50, refused: 30 });
     expect(ok.map((r) => Number(r.headers.get("X-Requests-Used"))).sort((x, y) => x - y)).toEqual(
       Array.from({ length: 50 }, (_, i) => i + 1),

@@ -18,6 +18,7 @@ import { newId, parseId } from "../../ids";
 import { isEmptySchemaBody, parseSchemaDocument } from "../../schemas/body";
 import { findSchemaDoc, insertSchemaDoc, type SchemaDocRow, updateSchemaDoc } from "../../schemas/store";
 import { type BinView, listVersions } from "../../storage/bin-reads";
+import { requestsUsed } from "../../usage/charge";
 import { codePointLength, isBlank, isMediaType, isPlainObject, parseJson } from "../../values";
 import { charge } from "../charging";
 import { readLegacyCredentials, requireSecretKeyAccount } from "../keys";
@@ -254,6 +255,8 @@ v2.get("/e/requests", async (c) => {
   const account = await requireSecretKeyAccount(c, "pendingRequests");
   const quota = effectiveLimits(c.env, account).requestQuota;
   const count =
-    quota === null ? UNLIMITED_REQUESTS : Math.min(UNLIMITED_REQUESTS, Math.max(0, quota - account.requests_used));
+    quota === null
+      ? UNLIMITED_REQUESTS
+      : Math.min(UNLIMITED_REQUESTS, Math.max(0, quota - (await requestsUsed(c.env, account))));
   return jsonResponse({ count });
 });

@@ -7,6 +7,7 @@ import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
 import { streamedResponse } from "../../http/stream";
 import { accountExport } from "../../moving/export";
+import { requestsUsed } from "../../usage/charge";
 import { charge } from "../charging";
 import { requireMasterAccount } from "../keys";
 
@@ -26,9 +27,9 @@ account.post("/master-key/rotate", async (c) => {
 /** Not counted, so it always answers, even for an account whose quota is exhausted. */
 account.get("/usage", async (c) => {
   const row = await requireMasterAccount(c);
-  const usage = await accountUsage(c.env.DB, row.id);
+  const [usage, used] = await Promise.all([accountUsage(c.env.DB, row.id), requestsUsed(c.env, row)]);
   return jsonResponse({
-    requests: { used: row.requests_used, limit: effectiveLimits(c.env, row).requestQuota },
+    requests: { used, limit: effectiveLimits(c.env, row).requestQuota },
     bins: usage.bins,
     storageBytes: usage.storageBytes,
   });
