@@ -249,3 +249,50 @@ export async function floorBin(floor, record = kilobyteRecord()) {
   const { id } = await call(`${floor.base}/seed`, { method: "POST", body: JSON.stringify(record) });
   return `${floor.base}/b/${id}/latest`;
 }
+
+/**
+ * The V8 heap of a running local Worker's isolate, read through wrangler dev's inspector (the
+ * DevTools protocol): what our code and its caches can hold, apart from the runtime's own memory.
+ * The inspector proxy refuses a DevTools connection without an allowed `Origin`.
+ */
+export async function heapProbe(worker) {
+  const targets = `http://127.0.0.1:${worker.inspectorPort}/json`;
+  let list = [];
+  for (let tries = 0; list.length === 0 && tries < 50; tries++) {
+    list = await (await fetch(targets)).json();
+    if (list.length === 0) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (list.length === 0) throw new Error(`no inspector target at ${targets}`);
+  const socket = new WebSocket(list[0].webSocketDebuggerUrl, { headers: { Origin: "http://localhost" } });
+  await new Promise((resolveOpen, rejectOpen) => {
+    socket.onopen = resolveOpen;
+    socket.onerror = () => rejectOpen(new Error("the inspector refused the connection"));
+  });
+  const replies = new Map();
+  let nextId = 0;
+  socket.onmessage = (message) => {
+    const reply = JSON.parse(String(message.data));
+    replies.get(reply.id)?.(reply);
+    replies.delete(reply.id);
+  };
+  const send = (method) =>
+    new Promise((resolveReply, rejectReply) => {
+      const id = ++nextId;
+      const timer = setTimeout(() => rejectReply(new Error(`${method}: no answer from the inspector`)), 10_000);
+      replies.set(id, (reply) => {
+        clearTimeout(timer);
+        resolveReply(reply.result);
+      });
+      socket.send(JSON.stringify({ id, method }));
+    });
+  // Without Runtime.enable the isolate does not answer Runtime.getHeapUsage.
+  await send("Runtime.enable");
+  return {
+    /** Used and total V8 heap in bytes. */
+    usage: async () => {
+      const { usedSize, totalSize } = await send("Runtime.getHeapUsage");
+      return { used: usedSize, total: totalSize };
+    },
+    close: () => socket.close(),
+  };
+}

@@ -5,10 +5,21 @@
 // (default 20,000): edgebin's 404 (the app without storage), the bench-only read floor (the same
 // storage calls without our code) and the floor's 404 (none of our code at all). Growth the
 // references show too belongs to the local runtime, not to edgebin. wrangler dev runs two workerd
-// processes, its proxy and the Worker's runtime; both are summed, and a runtime that wrangler
-// replaced during the run is counted as a restart.
+// processes, its proxy and the Worker's runtime; both are summed and also shown apart, a runtime
+// that wrangler replaced during the run is counted as a restart, and the Worker isolate's own V8
+// heap (where our code and its caches live) is read through the inspector at every sample.
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { createAccount, floorBin, floorWorker, freshBin, LocalWorker, loadAverage, runBench } from "./lib.mjs";
+import {
+  createAccount,
+  floorBin,
+  floorWorker,
+  freshBin,
+  heapProbe,
+  LocalWorker,
+  loadAverage,
+  runBench,
+} from "./lib.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,10 +31,29 @@ const connections = arg("connections", 10);
 const STEPS = 10;
 
 const mib = (kb) => (kb / 1024).toFixed(0);
+const mibOfBytes = (bytes) => (bytes / 1024 / 1024).toFixed(1);
+
+/** wrangler dev runs the Worker in the workerd started with an inspector; the other is its proxy. */
+const isRuntime = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr");
+  } catch {
+    return false;
+  }
+};
+
+function rssByRole(worker) {
+  const byRole = { proxy: 0, runtime: 0 };
+  for (const p of worker.workerdProcesses()) byRole[isRuntime(p.pid) ? "runtime" : "proxy"] += p.rssKb;
+  return byRole;
+}
 
 async function curve(name, worker, target, amount) {
   const pids = new Set(worker.workerdProcesses().map((p) => p.pid));
+  const heap = await heapProbe(worker);
   const samples = [worker.rssKb()];
+  const roles = [rssByRole(worker)];
+  const heaps = [(await heap.usage()).used];
   let done = 0;
   const started = Date.now();
   for (let step = 0; step < STEPS; step++) {
@@ -34,11 +64,17 @@ async function curve(name, worker, target, amount) {
     }
     for (const p of worker.workerdProcesses()) pids.add(p.pid);
     samples.push(worker.rssKb());
-    process.stderr.write(`${name}: ${done} requests, ${mib(samples.at(-1))} MiB\n`);
+    roles.push(rssByRole(worker));
+    heaps.push((await heap.usage()).used);
+    process.stderr.write(
+      `${name}: ${done} requests, ${mib(samples.at(-1))} MiB, JS heap ${mibOfBytes(heaps.at(-1))} MiB\n`,
+    );
   }
+  heap.close();
   const seconds = (Date.now() - started) / 1000;
+  const [first, last] = [roles[0], roles.at(-1)];
   console.log(
-    `| ${name} | ${done} | ${(done / seconds).toFixed(0)} | ${samples.map(mib).join(" → ")} | ${mib(Math.max(...samples))} | ${pids.size - 2} |`,
+    `| ${name} | ${done} | ${(done / seconds).toFixed(0)} | ${samples.map(mib).join(" → ")} | ${mib(Math.max(...samples))} | ${mib(first.proxy)} → ${mib(last.proxy)} | ${mib(first.runtime)} → ${mib(last.runtime)} | ${heaps.map(mibOfBytes).join(" → ")} | ${pids.size - 2} |`,
   );
 }
 
@@ -56,9 +92,9 @@ await runBench(
       `1-min load average at start ${loadBefore}; command: npm run bench:memory -- --requests ${requests} --reference-requests ${referenceRequests} --connections ${connections}\n`,
     );
     console.log(
-      "| instance and route | requests | req/s | workerd RSS MiB (proxy + runtime), start → every 10% | peak MiB | runtime restarts |",
+      "| instance and route | requests | req/s | workerd RSS MiB (proxy + runtime), start → every 10% | peak MiB | proxy MiB | runtime MiB | the Worker's V8 heap used, MiB, start → every 10% | runtime restarts |",
     );
-    console.log("| --- | ---: | ---: | --- | ---: | ---: |");
+    console.log("| --- | ---: | ---: | --- | ---: | --- | --- | --- | ---: |");
     await edgebin.start();
     const { masterKey } = await createAccount(edgebin);
     const url = `${await freshBin(edgebin, masterKey)}/latest`;

@@ -13,6 +13,8 @@ export class LocalWorker {
   });
   dir: string;
   persistDir: string;
+  /** wrangler dev's inspector (DevTools protocol) of the running instance. */
+  inspectorPort?: number;
   adminKey: string;
   base: string | null;
   source: string | null;

@@ -175,6 +175,7 @@ export class LocalWorker {
     }
     const port = await freePort();
     const inspectorPort = await freePort(); // the default 9229 may be held by a developer's `npm start`
+    this.inspectorPort = inspectorPort;
     this.#checkOpen();
     const dev = spawn(
       wrangler,
