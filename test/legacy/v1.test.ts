@@ -300,6 +300,17 @@ describe("GET /b/<id>/pretty, /b/<id>/latest/pretty, /b/<id>/<n>/pretty", () => 
     await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/pretty`), 422, SNIPPET_NOT_FOUND);
     await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/1/pretty`), 422, SNIPPET_NOT_FOUND);
   });
+
+  it("refuses an id padded with white space as malformed, on pretty reads and updates", async () => {
+    const account = await createAccount();
+    const id = await v1Create(account, { v: 0 });
+    for (const padded of [`%20${id}`, `${id}%0A`, `%09${id}%20`]) {
+      await expectLegacyError(await call("GET", `/b/${padded}/pretty`), 422, INVALID_SNIPPET_ID);
+      await expectLegacyError(await call("GET", `/b/${padded}/latest/pretty`), 422, INVALID_SNIPPET_ID);
+      await expectLegacyError(await update(account, padded, { v: 1 }), 422, INVALID_SNIPPET_ID);
+    }
+    await expectText(await call("GET", `/b/${id}/latest/pretty`), '{\n  "v": 0\n}');
+  });
 });
 
 describe("v1 routing", () => {

@@ -280,6 +280,26 @@ describe("GET /b/<id>[/latest|/<n>]", () => {
     await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}`), 404, BIN_NOT_FOUND);
     await expectLegacyError(await call("GET", `/b/${UNKNOWN_ID}/latest`), 404, BIN_NOT_FOUND);
   });
+
+  it("refuses an id padded with white space as malformed, on reads, updates and deletes", async () => {
+    const account = await createAccount();
+    const id = await binWithVersions(account, 1);
+    for (const padded of [`%20${id}`, `${id}%0A`, `%09${id}%20`]) {
+      await expectLegacyError(await call("GET", `/b/${padded}`, { headers: secret(account) }), 422, INVALID_RECORD_ID);
+      await expectLegacyError(
+        await call("GET", `/b/${padded}/latest`, { headers: secret(account) }),
+        422,
+        INVALID_RECORD_ID,
+      );
+      await expectLegacyError(await update(account, padded, { a: 1 }), 422, INVALID_RECORD_ID);
+      await expectLegacyError(
+        await call("DELETE", `/b/${padded}`, { headers: secret(account) }),
+        422,
+        INVALID_RECORD_ID,
+      );
+    }
+    await expectText(await call("GET", `/b/${id}/latest`, { headers: secret(account) }), '{"v":1}');
+  });
 });
 
 describe("PUT /b/<id>", () => {

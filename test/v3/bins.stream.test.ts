@@ -1,8 +1,10 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { AccountStreams } from "../../src/bins/streams/account-streams";
 import type { Env } from "../../src/env";
 import {
+  ADMIN_KEY,
   call,
   callWithEnv,
   createAccount,
@@ -11,6 +13,7 @@ import {
   env,
   eventually,
   expectError,
+  JSON_PATCH,
   master,
   openEvents,
   openSocket,
@@ -48,6 +51,13 @@ async function expectedUpdate(account: TestAccount, id: string, res: Response, i
   const version = Number(res.headers.get("X-Bin-Version"));
   const at = await writtenAt(account, id, version);
   return `{"event":"update","version":${version},"etag":${JSON.stringify(res.headers.get("ETag"))},"versioned":${isVersioned},"at":"${at}"}`;
+}
+
+/** The same, for a write whose answer carries no version headers (legacy, admin import): from a v3 read. */
+async function expectedUpdateOf(account: TestAccount, id: string, version: number, isVersioned: boolean) {
+  const read = await call("GET", `/v3/b/${id}/${version}`, { headers: master(account) });
+  const at = await writtenAt(account, id, version);
+  return `{"event":"update","version":${version},"etag":${JSON.stringify(read.headers.get("ETag"))},"versioned":${isVersioned},"at":"${at}"}`;
 }
 
 async function readyOf(sub: Subscriber): Promise<Event> {
@@ -180,17 +190,47 @@ describe("GET /v3/b/<id>/stream: events after each kind of write", () => {
       expect(patched.status).toBe(200);
       expect(await sub.nextText()).toBe(await expectedUpdate(account, bin.id, patched, true));
 
+      // The legacy answers carry no version headers: each event has the ETag a v3 read of its version answers.
       const v2 = await call("PUT", `/b/${bin.id}`, { body: { v: 2 } });
       expect(v2.status).toBe(200);
-      const v2Event = await sub.next();
-      expect(v2Event).toMatchObject({ event: "update", version: 3, versioned: true });
+      expect(await sub.nextText()).toBe(await expectedUpdateOf(account, bin.id, 3, true));
       const v1 = await call("POST", `/b/update/${bin.id}`, { body: { snippet: '{"v":1}' } });
       expect(v1.status).toBe(200);
-      expect(await sub.next()).toMatchObject({ event: "update", version: 4, versioned: true });
+      expect(await sub.nextText()).toBe(await expectedUpdateOf(account, bin.id, 4, true));
+      expect(sub.queued()).toBe(0);
+      sub.close();
+    });
 
-      // Both legacy events carry the ETag a v3 read of that version answers.
-      const read = await call("GET", `/v3/b/${bin.id}/3`);
-      expect(v2Event.etag).toBe(read.headers.get("ETag"));
+    it(`${name}: a JSON Patch, a restore and an imported version: one update each, exact JSON`, async () => {
+      const account = await createAccount();
+      const id = randomBytes(12).toString("hex");
+      const admin = { "X-Admin-Key": ADMIN_KEY };
+      const imported = await call("PUT", `/v3/admin/accounts/${account.accountId}/bins/${id}`, {
+        headers: admin,
+        body: { private: true, createdAt: "2026-01-02T03:04:05.000Z", record: { n: 0 } },
+      });
+      expect(imported.status, await imported.clone().text()).toBe(200);
+      const sub = await open(id, master(account));
+      await readyOf(sub);
+
+      const version = await call("PUT", `/v3/admin/accounts/${account.accountId}/bins/${id}/versions/1`, {
+        headers: admin,
+        body: { record: { n: 1 }, createdAt: "2026-01-03T03:04:05.000Z" },
+      });
+      expect(version.status, await version.clone().text()).toBe(200);
+      expect(await sub.nextText()).toBe(await expectedUpdateOf(account, id, 1, true));
+
+      const patched = await call("PATCH", `/v3/b/${id}`, {
+        headers: { ...versioned(account), "Content-Type": JSON_PATCH },
+        body: JSON.stringify([{ op: "replace", path: "/n", value: 2 }]),
+      });
+      expect(patched.status, await patched.clone().text()).toBe(200);
+      expect(await sub.nextText()).toBe(await expectedUpdate(account, id, patched, true));
+
+      const restored = await call("POST", `/v3/b/${id}/versions/0/restore`, { headers: versioned(account) });
+      expect(restored.status, await restored.clone().text()).toBe(200);
+      expect(await sub.nextText()).toBe(await expectedUpdate(account, id, restored, true));
+      expect(restored.headers.get("X-Bin-Version")).toBe("3");
       expect(sub.queued()).toBe(0);
       sub.close();
     });
