@@ -11,8 +11,10 @@ import {
   createBin,
   eventually,
   expectError,
+  INTERNAL_ERROR,
   instrumentedEnv,
   master,
+  PRECONDITION_FAILED,
   setWriterEnv,
   type TestAccount,
   versionCount,
@@ -136,7 +138,7 @@ describe("group commit in the bin's writer", { timeout: 30_000 }, () => {
     expect(first.status).toBe(200);
     expect(queued.map((r) => r.status)).toEqual([200, 412, 200]);
     expect(queued[1]!.headers.get("ETag")).toBe(e2);
-    await expectError(queued[1]!, 412, "Precondition failed: bin has changed");
+    await expectError(queued[1]!, 412, PRECONDITION_FAILED);
     expect(((await queued[2]!.json()) as { metadata: { version: number } }).metadata.version).toBe(3);
     expect(await latest(account, bin.id)).toEqual({ n: 4 });
   });
@@ -186,7 +188,7 @@ describe("group commit in the bin's writer", { timeout: 30_000 }, () => {
         { failLater: fault },
       );
       expect(first.status).toBe(200);
-      for (const res of queued) await expectError(res, 500, "Internal server error");
+      for (const res of queued) await expectError(res, 500, INTERNAL_ERROR);
       await setWriterEnv(bin.id, env);
       expect(await latest(account, bin.id)).toEqual({ n: 1 });
       expect(await versionCount(account, bin.id)).toBe(1);

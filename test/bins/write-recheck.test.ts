@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import {
+  BAD_ACCESS,
   BASE,
   call,
   createAccount,
@@ -12,6 +13,8 @@ import {
   expectLegacyError,
   INVALID_COLLECTION_ID,
   master,
+  NEED_SECRET_TO_UPDATE,
+  SNIPPET_NOT_FOUND,
   storageOf,
   type TestAccount,
 } from "../helpers";
@@ -117,13 +120,13 @@ describe("a write the route allowed, reaching the writer after the owner changed
     const v2 = await heldAtTheWriter("PUT", `/b/${bin.id}`, { body: { v: "v2" } });
     await call("PUT", `/v3/b/${bin.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "true" } });
     v2.release();
-    await expectLegacyError(await v2.response, 401, "Need to provide a secret-key to UPDATE private bins");
+    await expectLegacyError(await v2.response, 401, NEED_SECRET_TO_UPDATE);
 
     const other = await createBin(account, { v: 0 }, { "X-Bin-Private": "false" });
     const v1 = await heldAtTheWriter("POST", `/b/update/${other.id}`, { body: { snippet: '{"v":"v1"}' } });
     await call("PUT", `/v3/b/${other.id}/meta/privacy`, { headers: { ...master(account), "X-Bin-Private": "true" } });
     v1.release();
-    await expectLegacyError(await v1.response, 422, "Snippet not found");
+    await expectLegacyError(await v1.response, 422, SNIPPET_NOT_FOUND);
     expect([await latest(account, bin.id), await latest(account, other.id)]).toEqual([{ v: 0 }, { v: 0 }]);
   });
 
@@ -137,7 +140,7 @@ describe("a write the route allowed, reaching the writer after the owner changed
     });
     expect((await call("DELETE", `/v3/a/${key.accessKeyId}`, { headers: master(account) })).status).toBe(200);
     held.release();
-    await expectError(await held.response, 401, "X-Access-Key is invalid or the bin doesn't belong to your account");
+    await expectError(await held.response, 401, BAD_ACCESS);
     expect(await latest(account, bin.id)).toEqual({ v: 0 });
   });
 

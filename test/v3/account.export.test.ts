@@ -8,8 +8,11 @@ import {
   createBin,
   env,
   expectError,
+  INVALID_MASTER,
   master,
+  NEED_MASTER,
   patchAccount,
+  REQUESTS_EXHAUSTED,
   type TestAccount,
 } from "../helpers";
 
@@ -179,14 +182,14 @@ describe("GET /v3/account/export", () => {
 
   it("needs the master key, and a quota that is not exhausted", async () => {
     const account = await createAccount();
-    await expectError(await call("GET", "/v3/account/export"), 401, "You need to pass X-Master-Key in the header");
+    await expectError(await call("GET", "/v3/account/export"), 401, NEED_MASTER);
     await expectError(
       await call("GET", "/v3/account/export", { headers: { "X-Master-Key": "nope" } }),
       401,
-      "Invalid X-Master-Key provided",
+      INVALID_MASTER,
     );
     await patchAccount(account.accountId, { limits: { requestQuota: 0 } });
-    await expectError(await exportOf(account), 403, "Requests exhausted for this account");
+    await expectError(await exportOf(account), 403, REQUESTS_EXHAUSTED);
   });
 
   it("cuts the stream short, without its end line, when a record vanishes while it runs", async () => {

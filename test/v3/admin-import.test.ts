@@ -1,21 +1,40 @@
 import { describe, expect, it } from "vitest";
 import {
+  ACCOUNT_NOT_FOUND,
   ADMIN_KEY,
+  ALREADY_EXISTS,
+  BIN_BLANK,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BIN_VERSION_INVALID,
+  BODY_TOO_LARGE,
+  COLLECTION_LIMIT,
+  COLLECTION_NOT_FOUND,
   call,
   callWithEnv,
   createAccount,
   createBin,
   expectError,
+  INVALID_ACCOUNT_ID,
+  INVALID_ADMIN_KEY,
+  INVALID_BIN_ID,
+  INVALID_COLLECTION_ID,
+  INVALID_JSON,
+  INVALID_JSON_SCHEMA,
+  INVALID_SCHEMA_ID,
   master,
+  NOT_OBJECT_OR_ARRAY,
+  ROUTE_NOT_FOUND,
+  SCHEMA_DOC_NOT_FOUND,
   type TestAccount,
   UNKNOWN_ID,
+  VERSION_OUT_OF_ORDER,
 } from "../helpers";
 
 // §2.5 moving in: the admin import routes, through the HTTP surface. Ids are global, so every test
 // uses fresh ids of its own.
 
 const admin = { "X-Admin-Key": ADMIN_KEY };
-const CONFLICT = "Already exists with different content";
+const CONFLICT = ALREADY_EXISTS;
 const T0 = "2021-05-09T10:40:50.721Z";
 const T1 = "2022-01-02T03:04:05.006Z";
 const T2 = "2023-07-08T09:10:11.012Z";
@@ -132,29 +151,25 @@ describe("PUT /v3/admin/accounts/<accountId>/schemas/<schemaId>", () => {
   it("refuses malformed ids, a wrong admin key and an unknown account, in that order", async () => {
     const account = await createAccount();
     const body = { name: "people", schema: {} };
-    await expectError(await put(`nope/schemas/${freshId()}`, body), 400, "Invalid Account Id provided");
-    await expectError(await put(`${account.accountId}/schemas/nope`, body), 400, "Invalid Schema Id provided");
-    await expectError(await put(`${account.accountId}/schemas/nope`, body, {}), 400, "Invalid Schema Id provided");
-    await expectError(
-      await put(`${account.accountId}/schemas/${freshId()}`, body, {}),
-      401,
-      "Invalid X-Admin-Key provided",
-    );
-    await expectError(await put(`${UNKNOWN_ID}/schemas/${freshId()}`, "{"), 404, "Account not found");
+    await expectError(await put(`nope/schemas/${freshId()}`, body), 400, INVALID_ACCOUNT_ID);
+    await expectError(await put(`${account.accountId}/schemas/nope`, body), 400, INVALID_SCHEMA_ID);
+    await expectError(await put(`${account.accountId}/schemas/nope`, body, {}), 400, INVALID_SCHEMA_ID);
+    await expectError(await put(`${account.accountId}/schemas/${freshId()}`, body, {}), 401, INVALID_ADMIN_KEY);
+    await expectError(await put(`${UNKNOWN_ID}/schemas/${freshId()}`, "{"), 404, ACCOUNT_NOT_FOUND);
   });
 
   it("refuses bodies that are not an import item, naming the field", async () => {
     const account = await createAccount();
     const path = () => `${account.accountId}/schemas/${freshId()}`;
-    await expectError(await put(path(), "{"), 400, "Invalid JSON. Please try again");
-    await expectError(await put(path(), "[]"), 400, "Invalid JSON. Please try again");
+    await expectError(await put(path(), "{"), 400, INVALID_JSON);
+    await expectError(await put(path(), "[]"), 400, INVALID_JSON);
     await expectError(await put(path(), { schema: {} }), 400, "Invalid import item: name");
     await expectError(await put(path(), { name: "", schema: {} }), 400, "Invalid import item: name");
     await expectError(await put(path(), { name: "x".repeat(33), schema: {} }), 400, "Invalid import item: name");
     await expectError(await put(path(), { name: 7, schema: {} }), 400, "Invalid import item: name");
     await expectError(await put(path(), { name: "people" }), 400, "Invalid import item: schema");
-    await expectError(await put(path(), { name: "people", schema: { type: 12 } }), 400, "Invalid JSON Schema");
-    await expectError(await put(path(), { name: "people", schema: 3 }), 400, "Invalid JSON Schema");
+    await expectError(await put(path(), { name: "people", schema: { type: 12 } }), 400, INVALID_JSON_SCHEMA);
+    await expectError(await put(path(), { name: "people", schema: 3 }), 400, INVALID_JSON_SCHEMA);
     await expectError(
       await put(path(), { name: "p", schema: {}, createdAt: "yesterday" }),
       400,
@@ -187,7 +202,7 @@ describe("PUT /v3/admin/accounts/<accountId>/schemas/<schemaId>", () => {
         body: { name: "people", schema: { description: "x".repeat(200) } },
       },
     );
-    await expectError(res, 413, "Request body too large");
+    await expectError(res, 413, BODY_TOO_LARGE);
   });
 });
 
@@ -221,12 +236,12 @@ describe("PUT /v3/admin/accounts/<accountId>/collections/<collectionId>", () => 
     await expectError(
       await put(`${account.accountId}/collections/${freshId()}`, { name: "c", schemaDocId: UNKNOWN_ID }),
       404,
-      "Schema Doc not found",
+      SCHEMA_DOC_NOT_FOUND,
     );
     await expectError(
       await put(`${account.accountId}/collections/${freshId()}`, { name: "c", schemaDocId: foreign }),
       404,
-      "Schema Doc not found",
+      SCHEMA_DOC_NOT_FOUND,
     );
   });
 
@@ -242,12 +257,8 @@ describe("PUT /v3/admin/accounts/<accountId>/collections/<collectionId>", () => 
   it("refuses malformed ids and fields", async () => {
     const account = await createAccount();
     const path = () => `${account.accountId}/collections/${freshId()}`;
-    await expectError(
-      await put(`${account.accountId}/collections/xyz`, { name: "c" }),
-      400,
-      "Invalid Collection Id provided",
-    );
-    await expectError(await put(path(), { name: "c", schemaDocId: "xyz" }), 400, "Invalid Schema Id provided");
+    await expectError(await put(`${account.accountId}/collections/xyz`, { name: "c" }), 400, INVALID_COLLECTION_ID);
+    await expectError(await put(path(), { name: "c", schemaDocId: "xyz" }), 400, INVALID_SCHEMA_ID);
     await expectError(await put(path(), { name: "c", schemaDocId: 5 }), 400, "Invalid import item: schemaDocId");
     await expectError(await put(path(), { name: "   " }), 400, "Invalid import item: name");
     await expectError(await put(path(), {}), 400, "Invalid import item: name");
@@ -258,7 +269,7 @@ describe("PUT /v3/admin/accounts/<accountId>/collections/<collectionId>", () => 
     for (let i = 0; i < 11; i++)
       await ok(await put(`${account.accountId}/collections/${freshId()}`, { name: `c${i}` }));
     const create = await call("POST", "/v3/c", { headers: { ...master(account), "X-Collection-Name": "one more" } });
-    await expectError(create, 403, "Collection limit reached for your plan");
+    await expectError(create, 403, COLLECTION_LIMIT);
   });
 });
 
@@ -344,12 +355,12 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>", () => {
     await expectError(
       await put(`${account.accountId}/bins/${freshId()}`, { ...item, collectionId: UNKNOWN_ID }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
     await expectError(
       await put(`${account.accountId}/bins/${freshId()}`, { ...item, collectionId: foreign }),
       404,
-      "Collection not found",
+      COLLECTION_NOT_FOUND,
     );
   });
 
@@ -357,21 +368,17 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>", () => {
     const account = await createAccount();
     const path = () => `${account.accountId}/bins/${freshId()}`;
     const item = { private: true, record: { a: 1 } };
-    await expectError(await put(`${account.accountId}/bins/123`, item), 400, "Invalid Bin Id provided");
+    await expectError(await put(`${account.accountId}/bins/123`, item), 400, INVALID_BIN_ID);
     await expectError(await put(path(), { record: { a: 1 } }), 400, "Invalid import item: private");
     await expectError(await put(path(), { ...item, private: "true" }), 400, "Invalid import item: private");
     await expectError(await put(path(), { ...item, name: " " }), 400, "Invalid import item: name");
     await expectError(await put(path(), { ...item, name: "n".repeat(129) }), 400, "Invalid import item: name");
-    await expectError(await put(path(), { ...item, collectionId: "c" }), 400, "Invalid Collection Id provided");
+    await expectError(await put(path(), { ...item, collectionId: "c" }), 400, INVALID_COLLECTION_ID);
     await expectError(await put(path(), { ...item, collectionId: [] }), 400, "Invalid import item: collectionId");
     await expectError(await put(path(), { private: true }), 400, "Invalid import item: record");
-    await expectError(await put(path(), { private: true, record: {} }), 400, "Bin cannot be blank");
-    await expectError(
-      await put(path(), { private: true, record: "text" }),
-      400,
-      "Record must be a JSON object or array",
-    );
-    await expectError(await put(path(), { private: true, record: null }), 400, "Record must be a JSON object or array");
+    await expectError(await put(path(), { private: true, record: {} }), 400, BIN_BLANK);
+    await expectError(await put(path(), { private: true, record: "text" }), 400, NOT_OBJECT_OR_ARRAY);
+    await expectError(await put(path(), { private: true, record: null }), 400, NOT_OBJECT_OR_ARRAY);
   });
 
   it("is not counted against the account", async () => {
@@ -434,7 +441,7 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
     await expectError(
       await put(`${account.accountId}/bins/${id}/versions/3`, { record: { v: 3 } }),
       409,
-      "Version out of order",
+      VERSION_OUT_OF_ORDER,
     );
   });
 
@@ -445,7 +452,7 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
       await expectError(
         await put(`${account.accountId}/bins/${id}/versions/${n}`, { record: { v: 1 } }),
         400,
-        "Bin version is invalid",
+        BIN_VERSION_INVALID,
       );
     }
   });
@@ -453,11 +460,11 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
   it("refuses an unknown account first, then a bin that is not imported yet or is another account's", async () => {
     const account = await createAccount();
     const foreign = await importedBin(await createAccount());
-    const notFound = "Bin not found or it doesn't belong to your account";
+    const notFound = BIN_NOT_FOUND_OR_NOT_YOURS;
     await expectError(
       await put(`${UNKNOWN_ID}/bins/${foreign}/versions/1`, { record: { v: 1 } }),
       404,
-      "Account not found",
+      ACCOUNT_NOT_FOUND,
     );
     await expectError(
       await put(`${account.accountId}/bins/${UNKNOWN_ID}/versions/1`, { record: { v: 1 } }),
@@ -486,8 +493,8 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
       "Invalid import item: version",
     );
     await expectError(await put(path, { createdAt: T1 }), 400, "Invalid import item: record");
-    await expectError(await put(path, { record: {} }), 400, "Bin cannot be blank");
-    await expectError(await put(path, { record: 12 }), 400, "Record must be a JSON object or array");
+    await expectError(await put(path, { record: {} }), 400, BIN_BLANK);
+    await expectError(await put(path, { record: 12 }), 400, NOT_OBJECT_OR_ARRAY);
     await expectError(await put(path, { record: { v: 1 }, createdAt: 12 }), 400, "Invalid import item: createdAt");
     const line = { type: "record", binId: id.toUpperCase(), version: 1, createdAt: T1, record: { v: 1 } };
     expect(await ok(await put(path, line))).toEqual({ id, version: 1, versionCount: 1 });
@@ -512,7 +519,7 @@ describe("the import routes without ADMIN_KEY", () => {
           body: {},
         },
       );
-      await expectError(res, 404, "Route not found");
+      await expectError(res, 404, ROUTE_NOT_FOUND);
     }
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { toStoredRecord } from "../../src/bins/records";
 import {
   ADMIN_KEY,
+  ALREADY_EXISTS,
+  BIN_VERSION_INVALID,
   type Counts,
   call,
   createAccount,
@@ -62,7 +64,7 @@ describe("imported versions and ordinary writes to the same bin", { timeout: 60_
       if (n % 6 === 3) racing.push(write());
       const res = await put(`${account.accountId}/bins/${id}/versions/${n}`, { record: { imported: n } });
       outcomes.push({ n, status: res.status });
-      if (res.status !== 200) await expectError(res, 409, "Already exists with different content");
+      if (res.status !== 200) await expectError(res, 409, ALREADY_EXISTS);
     }
     finished.push(...(await Promise.all(racing)));
     expect(finished.map((r) => r.status)).toEqual(Array(10).fill(200));
@@ -153,7 +155,7 @@ describe("imported versions and ordinary writes to the same bin", { timeout: 60_
     await expectError(
       await put(`${account.accountId}/bins/${id}/versions/1001`, { record: { imported: 1001 } }),
       400,
-      "Bin version is invalid",
+      BIN_VERSION_INVALID,
     );
     const write = await call("PUT", `/v3/b/${id}`, {
       headers: { ...master(account), "X-Bin-Versioning": "true" },
@@ -166,7 +168,7 @@ describe("imported versions and ordinary writes to the same bin", { timeout: 60_
     await expectError(
       await put(`${account.accountId}/bins/${id}/versions/1000`, { record: { imported: 1000 } }),
       409,
-      "Already exists with different content",
+      ALREADY_EXISTS,
     );
   });
 });

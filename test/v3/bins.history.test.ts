@@ -2,13 +2,23 @@ import { describe, expect, it } from "vitest";
 import { applyPatch } from "../../src/bins/patch/engine";
 import { toStoredRecord } from "../../src/bins/records";
 import {
+  BIN_NOT_FOUND,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
+  BIN_VERSION_INVALID,
+  BIN_VERSION_NOT_FOUND,
+  BIN_VERSIONING_NOT_BOOLEAN,
   call,
   createAccount,
   createBin,
   DEEP_AND_WIDE,
   expectError,
+  INVALID_BIN_ID,
+  INVALID_VERSION_RANGE,
   master,
+  NOT_YOURS,
+  PRECONDITION_FAILED,
   patchAccount,
+  ROUTE_NOT_FOUND,
   seedVersions,
   type TestAccount,
   UNKNOWN_ID,
@@ -112,37 +122,29 @@ describe("GET /v3/b/<id>/diff", () => {
     async (query) => {
       const account = await createAccount();
       const id = await binWithVersions(account, [{ a: 0 }]);
-      await expectError(await diff(id, `?${query}`, master(account)), 400, "Invalid version range");
+      await expectError(await diff(id, `?${query}`, master(account)), 400, INVALID_VERSION_RANGE);
     },
   );
 
   it("answers 404 for a version past the latest", async () => {
     const account = await createAccount();
     const id = await binWithVersions(account, [{ a: 0 }, { a: 1 }]);
-    await expectError(await diff(id, "?from=0&to=2", master(account)), 404, "Bin version not found");
-    await expectError(await diff(id, "?from=5", master(account)), 404, "Bin version not found");
+    await expectError(await diff(id, "?from=0&to=2", master(account)), 404, BIN_VERSION_NOT_FOUND);
+    await expectError(await diff(id, "?from=5", master(account)), 404, BIN_VERSION_NOT_FOUND);
   });
 
   it("checks the id, the bin and the keys as a read does", async () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await binWithVersions(account, [{ a: 0 }, { a: 1 }]);
-    await expectError(await diff("nope", "", master(account)), 400, "Invalid Bin Id provided");
-    await expectError(
-      await diff(UNKNOWN_ID, "", master(account)),
-      404,
-      "Bin not found or it doesn't belong to your account",
-    );
+    await expectError(await diff("nope", "", master(account)), 400, INVALID_BIN_ID);
+    await expectError(await diff(UNKNOWN_ID, "", master(account)), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
     await expectError(
       await diff(id, ""),
       401,
       "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
     );
-    await expectError(
-      await diff(id, "", master(other)),
-      401,
-      "X-Master-Key is invalid or the bin doesn't belong to your account",
-    );
+    await expectError(await diff(id, "", master(other)), 401, NOT_YOURS);
     const writeOnly = await accessKey(account, { update: true });
     await expectError(
       await diff(id, "", { "X-Access-Key": writeOnly }),
@@ -238,16 +240,12 @@ describe("POST /v3/b/<id>/versions/<n>/restore", () => {
     const latest = await call("GET", `/v3/b/${id}`, { headers: master(account) });
     const etag = latest.headers.get("ETag")!;
     const stale = await restore(id, 0, { ...versioned(account), "If-Match": '"0-0000000000000000"' });
-    await expectError(stale, 412, "Precondition failed: bin has changed");
+    await expectError(stale, 412, PRECONDITION_FAILED);
     expect(stale.headers.get("ETag")).toBe(etag);
     const fresh = await restore(id, 0, { ...versioned(account), "If-Match": etag });
     expect(fresh.status).toBe(200);
     // The restore moved the latest on: the old ETag no longer matches.
-    await expectError(
-      await restore(id, 1, { ...versioned(account), "If-Match": etag }),
-      412,
-      "Precondition failed: bin has changed",
-    );
+    await expectError(await restore(id, 1, { ...versioned(account), "If-Match": etag }), 412, PRECONDITION_FAILED);
   });
 
   it("ignores the body and its Content-Type", async () => {
@@ -297,17 +295,17 @@ describe("POST /v3/b/<id>/versions/<n>/restore", () => {
     const account = await createAccount();
     const other = await createAccount();
     const id = await binWithVersions(account, [{ v: 0 }, { v: 1 }]);
-    await expectError(await restore("nope", 0, master(account)), 400, "Invalid Bin Id provided");
+    await expectError(await restore("nope", 0, master(account)), 400, INVALID_BIN_ID);
     for (const segment of ["abc", "latest", "-1", "1234567890"]) {
-      await expectError(await restore(id, segment, master(account)), 400, "Bin version is invalid");
+      await expectError(await restore(id, segment, master(account)), 400, BIN_VERSION_INVALID);
     }
     await expectError(
       await restore(id, 0, { ...master(account), "X-Bin-Versioning": "maybe" }),
       400,
-      "X-Bin-Versioning must be true or false",
+      BIN_VERSIONING_NOT_BOOLEAN,
     );
-    await expectError(await restore(UNKNOWN_ID, 0, master(account)), 404, "Bin not found");
-    await expectError(await restore(id, 2, master(account)), 404, "Bin version not found");
+    await expectError(await restore(UNKNOWN_ID, 0, master(account)), 404, BIN_NOT_FOUND);
+    await expectError(await restore(id, 2, master(account)), 404, BIN_VERSION_NOT_FOUND);
     await expectError(
       await restore(id, 0),
       401,
@@ -334,7 +332,7 @@ describe("POST /v3/b/<id>/versions/<n>/restore", () => {
     await expectError(
       await call("GET", `/v3/b/${id}/versions/0/restore`, { headers: master(account) }),
       404,
-      "Route not found",
+      ROUTE_NOT_FOUND,
     );
   });
 });

@@ -5,6 +5,7 @@ import type { AccountStreams } from "../../src/bins/streams/account-streams";
 import type { Env } from "../../src/env";
 import {
   ADMIN_KEY,
+  BIN_NOT_FOUND_OR_NOT_YOURS,
   call,
   callWithEnv,
   createAccount,
@@ -13,10 +14,13 @@ import {
   env,
   eventually,
   expectError,
+  INVALID_BIN_ID,
   JSON_PATCH,
   master,
+  NOT_YOURS,
   openEvents,
   openSocket,
+  STREAM_NEEDS_UPGRADE,
   type Subscriber,
   setWriterEnv,
   type TestAccount,
@@ -78,12 +82,12 @@ describe("GET /v3/b/<id>/stream: connecting", () => {
     await expectError(
       await call("GET", "/v3/b/nope/stream", { headers: { Accept: "text/event-stream" } }),
       400,
-      "Invalid Bin Id provided",
+      INVALID_BIN_ID,
     );
   });
 
   it("answers 400 without a WebSocket upgrade or an event-stream Accept, before looking the bin up", async () => {
-    const message = "Stream requires a WebSocket upgrade or Accept: text/event-stream";
+    const message = STREAM_NEEDS_UPGRADE;
     await expectError(await call("GET", `/v3/b/${UNKNOWN_ID}/stream`), 400, message);
     await expectError(
       await call("GET", `/v3/b/${UNKNOWN_ID}/stream`, { headers: { Accept: "application/json" } }),
@@ -102,17 +106,13 @@ describe("GET /v3/b/<id>/stream: connecting", () => {
       const bin = await createBin(owner);
       const stream = (id: string, headers: Record<string, string> = {}) =>
         call("GET", `/v3/b/${id}/stream`, { headers: { ...transport, ...headers } });
-      await expectError(await stream(UNKNOWN_ID), 404, "Bin not found or it doesn't belong to your account");
+      await expectError(await stream(UNKNOWN_ID), 404, BIN_NOT_FOUND_OR_NOT_YOURS);
       await expectError(
         await stream(bin.id),
         401,
         "You need to pass X-Master-Key or X-Access-Key in the header to read a private bin",
       );
-      await expectError(
-        await stream(bin.id, master(other)),
-        401,
-        "X-Master-Key is invalid or the bin doesn't belong to your account",
-      );
+      await expectError(await stream(bin.id, master(other)), 401, NOT_YOURS);
       const key = await call("POST", "/v3/a", {
         headers: { ...master(owner), "X-Key-Name": "no-read" },
         body: { bins: { update: true } },
@@ -293,7 +293,7 @@ describe("GET /v3/b/<id>/stream: events after each kind of write", () => {
       await expectError(
         await call("GET", `/v3/b/${bin.id}/stream`, { headers: { ...master(account), Upgrade: "websocket" } }),
         404,
-        "Bin not found or it doesn't belong to your account",
+        BIN_NOT_FOUND_OR_NOT_YOURS,
       );
     });
   }
@@ -463,7 +463,7 @@ describe("GET /v3/b/<id>/stream: a connect racing a key rotation", () => {
       );
     await eventually(async () => expect(await revoked()).toBe(true));
     release();
-    await expectError(await connecting, 401, "X-Master-Key is invalid or the bin doesn't belong to your account");
+    await expectError(await connecting, 401, NOT_YOURS);
   });
 });
 
