@@ -21,8 +21,7 @@ import {
 } from "./lib.mjs";
 
 const options = benchOptions(process.argv.slice(2), { duration: 10, rounds: 5 });
-const i = process.argv.indexOf("--before");
-const before = i >= 0 ? process.argv[i + 1] : null;
+const { before } = options;
 
 const current = new LocalWorker();
 const floor = floorWorker();

@@ -10,9 +10,10 @@ import { LocalWorker, root, wranglerVersion } from "../scripts/lib/local-worker.
 export { LocalWorker, root };
 
 /**
- * `--duration N` (seconds per scenario, default 10), `--connections N` (default 10) and `--rounds N`
- * (default 1): with several rounds each scenario runs N times for duration/N seconds, the
- * scenarios taking turns, so a change in the machine's load falls on all of them alike.
+ * `--duration N` (seconds per scenario, default 10), `--connections N` (default 10), `--rounds N`
+ * (default 1) and `--before <commit>`. With several rounds each scenario runs N times for
+ * duration/N seconds, the scenarios taking turns, so a change in the machine's load falls on all of
+ * them alike.
  */
 export function benchOptions(argv = process.argv.slice(2), defaults = {}) {
   const option = (name, fallback) => {
@@ -21,10 +22,13 @@ export function benchOptions(argv = process.argv.slice(2), defaults = {}) {
     if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
     return value;
   };
+  const at = argv.indexOf("--before");
   return {
     duration: option("duration", defaults.duration ?? 10),
     connections: option("connections", defaults.connections ?? 10),
     rounds: option("rounds", defaults.rounds ?? 1),
+    /** `--before <commit>`: the commit to run beside the current code, or the bench's default. */
+    before: at >= 0 ? argv[at + 1] : (defaults.before ?? null),
   };
 }
 

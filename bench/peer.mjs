@@ -25,8 +25,7 @@ import {
 } from "./lib.mjs";
 
 const options = benchOptions(process.argv.slice(2), { duration: 10, rounds: 5 });
-const i = process.argv.indexOf("--before");
-const before = i >= 0 ? process.argv[i + 1] : null;
+const { before } = options;
 
 /** json-server on loopback over a db.json of its own holding the document as `/docs/1`. */
 class JsonServer {

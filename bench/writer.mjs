@@ -18,9 +18,8 @@ import {
 } from "./lib.mjs";
 
 const CONNECTIONS = [1, 10, 50];
-const options = benchOptions(process.argv.slice(2), { duration: 10, rounds: 5 });
-const i = process.argv.indexOf("--before");
-const before = i >= 0 ? process.argv[i + 1] : "4eaa34b";
+const options = benchOptions(process.argv.slice(2), { duration: 10, rounds: 5, before: "4eaa34b" });
+const { before } = options;
 
 const current = new LocalWorker();
 const old = workerAt(before);
