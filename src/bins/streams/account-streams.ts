@@ -28,9 +28,11 @@ export class AccountStreams extends DurableObject<Env> {
   register(stream: RegisteredStream): Promise<Settled<null>> {
     return settle(async () => {
       const max = streamSettings(this.env).maxPerAccount;
-      if (this.count() >= max) await this.prune();
-      // No await between the count and the insert: concurrent registrations cannot pass the cap.
-      if (this.count() >= max) throw new AppError("streamLimitAccount");
+      // No await between the last count and the insert: concurrent registrations cannot pass the cap.
+      if (this.count() >= max) {
+        await this.prune();
+        if (this.count() >= max) throw new AppError("streamLimitAccount");
+      }
       this.ctx.storage.sql.exec(
         "INSERT OR REPLACE INTO streams (id, bin_id, key_hash) VALUES (?, ?, ?)",
         stream.id,

@@ -159,7 +159,7 @@ export class BinStreams {
     for (const p of this.pending) if (p.keyHash === keyHash) p.revoked = true;
     const sockets = this.open(tag.key(keyHash));
     // The registry forgets these itself.
-    this.send(sockets, closedEvent(), CLOSE_DONE);
+    this.send(sockets, closedEvent());
     return sockets.length;
   }
 
@@ -183,8 +183,9 @@ export class BinStreams {
   ping(now: number): number | null {
     const sockets = this.open(tag.socket);
     if (sockets.length === 0) return null;
-    for (const ws of sockets) this.deliver(ws, PING);
-    return now + this.settings.pingMs;
+    const { bufferBytes, pingMs } = this.settings;
+    for (const ws of sockets) this.deliver(ws, PING, bufferBytes);
+    return now + pingMs;
   }
 
   /** The object wakes for pings only while it has client sockets: at most once per STREAM_PING_SECONDS. */
@@ -196,12 +197,14 @@ export class BinStreams {
 
   private broadcast(sockets: WebSocket[], event: StreamEvent): void {
     const text = JSON.stringify(event);
-    for (const ws of sockets) this.deliver(ws, text);
+    const { bufferBytes } = this.settings;
+    for (const ws of sockets) this.deliver(ws, text, bufferBytes);
   }
 
-  private deliver(ws: WebSocket, text: string): void {
+  /** `bufferBytes` is read once per event by the caller: the settings are parsed from the env. */
+  private deliver(ws: WebSocket, text: string, bufferBytes: number): void {
     const behind = (ws as { bufferedAmount?: number }).bufferedAmount;
-    if (typeof behind === "number" && behind > this.settings.bufferBytes) {
+    if (typeof behind === "number" && behind > bufferBytes) {
       closeQuietly(ws, CLOSE_SLOW, "slow consumer");
       void this.gone(ws);
       return;
@@ -213,17 +216,19 @@ export class BinStreams {
     }
   }
 
-  private send(sockets: WebSocket[], event: StreamEvent, code: number): void {
+  /** The last event to these sockets, and their close. */
+  private send(sockets: WebSocket[], event: StreamEvent): void {
     const text = JSON.stringify(event);
+    const { bufferBytes } = this.settings;
     for (const ws of sockets) {
-      this.deliver(ws, text);
-      closeQuietly(ws, code, event.event);
+      this.deliver(ws, text, bufferBytes);
+      closeQuietly(ws, CLOSE_DONE, event.event);
     }
   }
 
   /** The last event to these sockets, then they close and their registries stop counting them. */
   private async end(sockets: WebSocket[], event: StreamEvent): Promise<void> {
-    this.send(sockets, event, CLOSE_DONE);
+    this.send(sockets, event);
     const byOwner = new Map<string, string[]>();
     for (const ws of sockets) {
       const sub = attachment(ws);
