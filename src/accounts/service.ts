@@ -37,14 +37,19 @@ export async function createAccount(env: Env, input: NewAccountInput) {
   return { accountId: account.id, masterKey, plan, createdAt: account.createdAt };
 }
 
+/** What the account has used: requests (with what is still on its way to D1), bins and their bytes. */
+export async function currentUsage(env: Env, row: AccountRow) {
+  const [usage, used] = await Promise.all([accountUsage(env.DB, row.id), requestsUsed(env, row)]);
+  return { requestsUsed: used, bins: usage.bins, storageBytes: usage.storageBytes };
+}
+
 export async function describeAccount(env: Env, row: AccountRow) {
-  const [usage, requestsUsedNow] = await Promise.all([accountUsage(env.DB, row.id), requestsUsed(env, row)]);
   return {
     accountId: row.id,
     ...(row.name !== null ? { name: row.name } : {}),
     plan: row.plan,
     limits: effectiveLimits(env, row),
-    usage: { requestsUsed: requestsUsedNow, bins: usage.bins, storageBytes: usage.storageBytes },
+    usage: await currentUsage(env, row),
     createdAt: row.created_at,
   };
 }

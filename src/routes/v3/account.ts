@@ -1,13 +1,11 @@
 import { Hono } from "hono";
 import { effectiveLimits } from "../../accounts/limits";
-import { rotateMasterKey } from "../../accounts/service";
-import { accountUsage } from "../../accounts/store";
+import { currentUsage, rotateMasterKey } from "../../accounts/service";
 import { closeStreams } from "../../bins/streams/service";
 import type { HonoEnv } from "../../env";
 import { jsonResponse } from "../../http/json";
 import { streamedResponse } from "../../http/stream";
 import { accountExport } from "../../moving/export";
-import { requestsUsed } from "../../usage/charge";
 import { charge } from "../charging";
 import { requireMasterAccount } from "../keys";
 
@@ -27,9 +25,9 @@ account.post("/master-key/rotate", async (c) => {
 /** Not counted, so it always answers, even for an account whose quota is exhausted. */
 account.get("/usage", async (c) => {
   const row = await requireMasterAccount(c);
-  const [usage, used] = await Promise.all([accountUsage(c.env.DB, row.id), requestsUsed(c.env, row)]);
+  const usage = await currentUsage(c.env, row);
   return jsonResponse({
-    requests: { used, limit: effectiveLimits(c.env, row).requestQuota },
+    requests: { used: usage.requestsUsed, limit: effectiveLimits(c.env, row).requestQuota },
     bins: usage.bins,
     storageBytes: usage.storageBytes,
   });
