@@ -77,6 +77,14 @@ const streamHead = (head: WriterHead): StreamHead => ({
   ownerId: head.ownerId,
 });
 
+/** What subscribers hear of a record just committed (an `update` event). */
+const committedWrite = (rec: RecordRef, versioned: boolean): CommittedWrite => ({
+  version: rec.version,
+  etag: etagOf(rec.version, rec.hash),
+  versioned,
+  at: rec.updatedAt,
+});
+
 const sameSchema = (a: SchemaRef | null, b: SchemaRef | null): boolean =>
   a === b || (a !== null && b !== null && a.id === b.id && a.revision === b.revision);
 
@@ -346,19 +354,15 @@ export class BinWriter extends DurableObject<Env> {
         latestText = record.text;
         if (decision.relies.masterHash) guards.masterHashes.push(decision.relies.masterHash);
         if (decision.relies.accessHash) guards.accessHashes.push(decision.relies.accessHash);
-        committed.push({
-          version: rec.version,
-          etag: etagOf(rec.version, rec.hash),
-          versioned: appended,
-          at: rec.updatedAt,
-        });
+        const write = committedWrite(rec, appended);
+        committed.push(write);
         outcomes.push({
           ok: true,
           value: {
             version: rec.version,
             appended,
             capReached: decision.versioned && !appended,
-            etag: etagOf(rec.version, rec.hash),
+            etag: write.etag,
             private: head.private,
             ...("patch" in req.change ? { patched: record } : {}),
           },
@@ -596,14 +600,7 @@ export class BinWriter extends DurableObject<Env> {
         newBodies: records.map((r) => r.bodyKey),
         after: async () => {
           this.head = { ...head, versionCount: last.version, writeToken: token, latest: last };
-          this.streams.committed(
-            records.map((rec) => ({
-              version: rec.version,
-              etag: etagOf(rec.version, rec.hash),
-              versioned: true,
-              at: rec.updatedAt,
-            })),
-          );
+          this.streams.committed(records.map((rec) => committedWrite(rec, true)));
           for (const p of run) {
             this.dropImport(p);
             p.resolve({ version: p.req.version, versionCount: last.version, appended: true });

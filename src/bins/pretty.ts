@@ -5,7 +5,7 @@ import { isPlainObject } from "../values";
  * twice its depth, so a 10 KB record nested 5,000 levels deep becomes a 50 MB answer (and a deeper
  * one overflows the stack). Up to this depth the output is exactly JSON.stringify's.
  */
-export const MAX_INDENT_DEPTH = 32;
+const MAX_INDENT_DEPTH = 32;
 
 type Frame = { entries: [string | null, unknown][]; next: number; close: string; depth: number };
 

@@ -29,7 +29,6 @@ export const integer = (description?: string, minimum = 0): Schema => ({
   ...(description ? { description } : {}),
 });
 export const boolean = (description?: string): Schema => ({ type: "boolean", ...(description ? { description } : {}) });
-export const constant = (value: unknown): Schema => ({ const: value });
 
 /** A JSON body under `application/json` (the server always adds `; charset=utf-8`). */
 export const json = (schema: Schema) => ({ "application/json": { schema } });

@@ -18,7 +18,7 @@ export async function openForUpdate(
   notFound?: ErrorCode,
 ): Promise<{ view: BinView; authority: UpdateAuthority }> {
   const view = await openBin(c, id, asking.creds, {
-    ...(notFound ? { notFound } : {}),
+    notFound,
     authorize: (v) => authorizeUpdate({ ...asking, facts: v.keys }, v),
   });
   return { view, authority: { ...asking, facts: view.keys } };
