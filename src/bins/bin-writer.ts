@@ -3,7 +3,7 @@ import type { Credentials, KeyFacts } from "../auth/credentials";
 import { AppError } from "../errors/app-error";
 import type { ErrorCode } from "../errors/codes";
 import { settle } from "../errors/rpc";
-import type { NewBinRow, RecordRef, SchemaRef } from "../storage/bin-reads";
+import { findRecords, type NewBinRow, type RecordRef, type SchemaRef } from "../storage/bin-reads";
 import {
   advanceHeadStatement,
   type CommitGuards,
@@ -15,7 +15,6 @@ import {
   loadKeyFacts,
   loadWriterHead,
   privacyStatement,
-  recordHashAt,
   renameStatement,
   upsertRecordStatement,
   type WriterHead,
@@ -613,9 +612,12 @@ export class BinWriter extends DurableObject<Env> {
 
   /** Versions at or below N are already stored: a re-sent equal record is a no-op, another is a conflict. */
   private async answerStoredImports(binId: string, head: WriterHead): Promise<void> {
-    for (const [version, same] of [...this.importsPending]) {
-      if (version > head.versionCount) continue;
-      const stored = version === head.versionCount ? head.latest.hash : await recordHashAt(this.env.DB, binId, version);
+    // Only those waiting now: a version arriving during the lookup is answered by the next drain.
+    const stale = [...this.importsPending].filter(([version]) => version <= head.versionCount);
+    const older = stale.map(([version]) => version).filter((version) => version < head.versionCount);
+    const rows = older.length > 0 ? await findRecords(this.env.DB, binId, older) : new Map<number, RecordRef>();
+    for (const [version, same] of stale) {
+      const stored = version === head.versionCount ? head.latest.hash : (rows.get(version)?.hash ?? null);
       for (const p of same) {
         this.dropImport(p);
         if (stored === p.req.record.hash) p.resolve({ version, versionCount: head.versionCount, appended: false });

@@ -281,19 +281,30 @@ export async function listRecordsPage(
   };
 }
 
+/** Versions named in one statement: D1 binds at most 100 parameters, and the bin id is one. */
+const VERSIONS_PER_QUERY = 90;
+
 /** The index rows of the named records of a bin (any that exist), by version. */
 export async function findRecords(db: D1Database, binId: string, versions: number[]): Promise<Map<number, RecordRef>> {
-  const { results } = await db
-    .prepare(
-      `SELECT version, body_key, hash, size, updated_at FROM records
-       WHERE bin_id = ? AND version IN (${versions.map(() => "?").join(", ")})`,
-    )
-    .bind(binId, ...versions)
-    .all<{ version: number; body_key: string; hash: string; size: number; updated_at: string }>();
-  return new Map(
-    results.map((r) => [
-      r.version,
-      { version: r.version, bodyKey: r.body_key, hash: r.hash, size: r.size, updatedAt: r.updated_at },
-    ]),
-  );
+  const found = new Map<number, RecordRef>();
+  for (let i = 0; i < versions.length; i += VERSIONS_PER_QUERY) {
+    const chunk = versions.slice(i, i + VERSIONS_PER_QUERY);
+    const { results } = await db
+      .prepare(
+        `SELECT version, body_key, hash, size, updated_at FROM records
+         WHERE bin_id = ? AND version IN (${chunk.map(() => "?").join(", ")})`,
+      )
+      .bind(binId, ...chunk)
+      .all<{ version: number; body_key: string; hash: string; size: number; updated_at: string }>();
+    for (const r of results) {
+      found.set(r.version, {
+        version: r.version,
+        bodyKey: r.body_key,
+        hash: r.hash,
+        size: r.size,
+        updatedAt: r.updated_at,
+      });
+    }
+  }
+  return found;
 }

@@ -192,12 +192,3 @@ export async function loadBinSchema(db: D1Database, binId: string): Promise<Sche
     .first<{ id: string; name: string; schema: string; revision: number }>();
   return row ? { id: row.id, name: row.name, text: row.schema, revision: row.revision } : null;
 }
-
-/** The hash of stored record `version`, null when there is none: an import compares a re-sent version with it. */
-export async function recordHashAt(db: D1Database, binId: string, version: number): Promise<string | null> {
-  const row = await db
-    .prepare("SELECT hash FROM records WHERE bin_id = ? AND version = ?")
-    .bind(binId, version)
-    .first<{ hash: string }>();
-  return row?.hash ?? null;
-}

@@ -25,6 +25,7 @@ import {
   NOT_OBJECT_OR_ARRAY,
   ROUTE_NOT_FOUND,
   SCHEMA_DOC_NOT_FOUND,
+  seedVersions,
   type TestAccount,
   UNKNOWN_ID,
   VERSION_OUT_OF_ORDER,
@@ -422,6 +423,27 @@ describe("PUT /v3/admin/accounts/<accountId>/bins/<binId>/versions/<n>", () => {
     });
     const count = await call("GET", `/v3/b/${id}/versions/count`, { headers: master(account) });
     expect(((await count.json()) as { metadata: { versionCount: number } }).metadata.versionCount).toBe(3);
+  });
+
+  it("answers 120 versions re-sent at once, more than one lookup of stored records holds", async () => {
+    const account = await createAccount();
+    const id = await importedBin(account);
+    await seedVersions(id, 120, (v) => ({ v }));
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        put(`${account.accountId}/bins/${id}/versions/${i + 1}`, { record: { v: i + 1 } }),
+      ),
+    );
+    const texts = await Promise.all(answers.map((res) => res.text()));
+    expect(answers.map((res) => res.status)).toEqual(Array(120).fill(200));
+    expect(texts).toEqual(
+      Array.from({ length: 120 }, (_, i) => JSON.stringify({ id, version: i + 1, versionCount: 120 })),
+    );
+    await expectError(
+      await put(`${account.accountId}/bins/${id}/versions/7`, { record: { v: "other" } }),
+      409,
+      CONFLICT,
+    );
   });
 
   it("refuses a different record for an existing version, and a version past N+1", async () => {
