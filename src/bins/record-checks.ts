@@ -1,6 +1,7 @@
 import { effectiveLimits, type LimitOverrides, planDefaults } from "../accounts/limits";
 import { AppError } from "../errors/app-error";
 import { compileSchema, InvalidSchemaError, type SchemaCheck } from "../schemas/validator";
+import { SizedCache } from "../sized-cache";
 import type { SchemaRef } from "../storage/bin-reads";
 import { checkRecordShape, type StoredRecord, toStoredRecord } from "./records";
 
@@ -43,18 +44,17 @@ function enforceRecordSize(
  * large schemas can pile up in an isolate's memory; a schema larger than the whole budget is still
  * compiled, just not kept.
  */
-const compiled = new Map<string, { check: SchemaCheck | InvalidSchemaError; chars: number }>();
 const CACHE_CHARS = 4_194_304;
-let cachedChars = 0;
+const compiled = new SizedCache<{ check: SchemaCheck | InvalidSchemaError; chars: number }>(
+  CACHE_CHARS,
+  CACHE_CHARS,
+  (entry) => entry.chars,
+);
 
 function schemaCheck(schema: SchemaRef): SchemaCheck | InvalidSchemaError {
   const key = `${schema.id}:${schema.revision}`;
   const hit = compiled.get(key);
-  if (hit) {
-    compiled.delete(key);
-    compiled.set(key, hit);
-    return hit.check;
-  }
+  if (hit) return hit.check;
   let check: SchemaCheck | InvalidSchemaError;
   try {
     check = compileSchema(JSON.parse(schema.text));
@@ -62,16 +62,7 @@ function schemaCheck(schema: SchemaRef): SchemaCheck | InvalidSchemaError {
     if (!(err instanceof InvalidSchemaError)) throw err;
     check = err;
   }
-  const chars = schema.text.length;
-  if (chars <= CACHE_CHARS) {
-    for (const [oldest, entry] of compiled) {
-      if (cachedChars + chars <= CACHE_CHARS) break;
-      compiled.delete(oldest);
-      cachedChars -= entry.chars;
-    }
-    compiled.set(key, { check, chars });
-    cachedChars += chars;
-  }
+  compiled.set(key, { check, chars: schema.text.length });
   return check;
 }
 
