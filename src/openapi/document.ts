@@ -32,14 +32,17 @@ export function buildDocument(): Record<string, unknown> {
       { name: "Legacy v1", description: "§9: JSONBin API v1 at the root." },
       { name: "Service", description: "This document and the console." },
     ],
-    paths: { ...binPaths, ...accountPaths, ...adminPaths, ...legacyPaths, ...servicePaths },
+    paths: { ...binPaths(), ...accountPaths(), ...adminPaths(), ...legacyPaths(), ...servicePaths() },
     components: { schemas: { ...schemas, ...binSchemas }, parameters, headers, securitySchemes },
   };
 }
 
 let text: string | undefined;
 
-/** Built once per isolate: the document never changes while the Worker runs. */
+/**
+ * Built once per isolate, on the first request for it (the path tables are functions, so an isolate
+ * that never serves the document never builds them): it never changes while the Worker runs.
+ */
 export function openApiText(): string {
   text ??= JSON.stringify(buildDocument());
   return text;

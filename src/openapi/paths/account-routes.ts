@@ -36,7 +36,7 @@ const schemaBody = {
 };
 const schemaBodyErrors: ErrorCase[] = ["contentTypeNotJson", "invalidJson", "schemaInvalid"];
 
-export const accountPaths = {
+export const accountPaths = () => ({
   "/v3/c": {
     post: collectionOp({
       id: "createCollection",
@@ -371,4 +371,4 @@ export const accountPaths = {
       errors: [...account, "logDateInvalid", ["logDayNotFound", { day: "<DD-MM-YYYY>" }]],
     }),
   },
-};
+});

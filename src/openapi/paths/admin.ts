@@ -15,7 +15,7 @@ const importErrors: ErrorCase[] = [
 ];
 const importBody = (description: string) => ({ description, content: json({ type: "object" }), required: true });
 
-export const adminPaths = {
+export const adminPaths = () => ({
   "/v3/admin/accounts": {
     post: adminOp({
       id: "createAccount",
@@ -146,4 +146,4 @@ export const adminPaths = {
       ],
     }),
   },
-};
+});

@@ -82,7 +82,7 @@ const updateErrors: ErrorCase[] = [
 const bothKeys = { keys: ["MasterKey", "AccessKey"] as ("MasterKey" | "AccessKey")[] };
 const publicOrKeys = { ...bothKeys, optionalKeys: true };
 
-export const binPaths = {
+export const binPaths = () => ({
   "/v3/b": {
     post: op({
       id: "createBin",
@@ -393,7 +393,7 @@ export const binPaths = {
       charged: true,
     }),
   },
-};
+});
 
 export const binSchemas = {
   VersionCount: object({ id: ref("Id"), versionCount: integer(), private: boolean() }),

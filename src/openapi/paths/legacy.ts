@@ -26,7 +26,7 @@ const schemaBody = { description: "A JSON Schema.", content: json({ type: "objec
 const schemaBodyErrors: ErrorCase[] = ["contentTypeNotJson", "invalidJson", "schemaInvalid"];
 const versionSegment = "`latest` or 1–9 digits ≥ 1; anything else is `Bin version not found`.";
 
-export const legacyPaths = {
+export const legacyPaths = () => ({
   "/b": {
     post: v2({
       id: "v2CreateBin",
@@ -313,4 +313,4 @@ export const legacyPaths = {
       errors: ["invalidBinId", "binNotFound", "binVersionNotFound"],
     }),
   },
-};
+});

@@ -2,7 +2,7 @@
 import { json, object } from "../kit";
 import { ok, operation } from "../operation";
 
-export const servicePaths = {
+export const servicePaths = () => ({
   "/health": {
     get: operation("v3", "Service", {
       id: "health",
@@ -47,4 +47,4 @@ export const servicePaths = {
       },
     },
   },
-};
+});
