@@ -12,6 +12,23 @@ export interface RecordRef {
   updatedAt: string;
 }
 
+/** A `records` row as selected, for the queries that read whole index rows. */
+export interface RecordColumns {
+  version: number;
+  body_key: string;
+  hash: string;
+  size: number;
+  updated_at: string;
+}
+
+export const recordRefFrom = (r: RecordColumns): RecordRef => ({
+  version: r.version,
+  bodyKey: r.body_key,
+  hash: r.hash,
+  size: r.size,
+  updatedAt: r.updated_at,
+});
+
 export interface SchemaRef {
   id: string;
   name: string;
@@ -295,16 +312,8 @@ export async function findRecords(db: D1Database, binId: string, versions: numbe
          WHERE bin_id = ? AND version IN (${chunk.map(() => "?").join(", ")})`,
       )
       .bind(binId, ...chunk)
-      .all<{ version: number; body_key: string; hash: string; size: number; updated_at: string }>();
-    for (const r of results) {
-      found.set(r.version, {
-        version: r.version,
-        bodyKey: r.body_key,
-        hash: r.hash,
-        size: r.size,
-        updatedAt: r.updated_at,
-      });
-    }
+      .all<RecordColumns>();
+    for (const r of results) found.set(r.version, recordRefFrom(r));
   }
   return found;
 }

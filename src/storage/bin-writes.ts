@@ -1,5 +1,13 @@
 import type { KeyFacts } from "../auth/credentials";
-import { type KeyColumns, keyFactsFrom, type NewBinRow, type RecordRef, type SchemaRef } from "./bin-reads";
+import {
+  type KeyColumns,
+  keyFactsFrom,
+  type NewBinRow,
+  type RecordColumns,
+  type RecordRef,
+  recordRefFrom,
+  type SchemaRef,
+} from "./bin-reads";
 
 // Statements only the bin's writer (its Durable Object) runs: it is the one writer of `bins` and
 // `records` rows, so these never run anywhere else (scripts/check-imports.mjs enforces it).
@@ -23,22 +31,14 @@ export async function loadWriterHead(db: D1Database, binId: string): Promise<Wri
        FROM bins b JOIN records r ON r.bin_id = b.id AND r.version = b.version_count WHERE b.id = ?`,
     )
     .bind(binId)
-    .first<{
-      version_count: number;
-      write_token: string;
-      private: number;
-      account_id: string | null;
-      version: number;
-      body_key: string;
-      hash: string;
-      size: number;
-      updated_at: string;
-    }>();
+    .first<
+      RecordColumns & { version_count: number; write_token: string; private: number; account_id: string | null }
+    >();
   if (!row) return null;
   return {
     versionCount: row.version_count,
     writeToken: row.write_token,
-    latest: { version: row.version, bodyKey: row.body_key, hash: row.hash, size: row.size, updatedAt: row.updated_at },
+    latest: recordRefFrom(row),
     private: row.private === 1,
     ownerId: row.account_id,
   };
